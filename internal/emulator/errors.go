@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -90,7 +91,8 @@ func writeHistoryError(w http.ResponseWriter, status int, code, msg string) {
 // errEmptyBody is returned by decodeStrict when the request has no body at all.
 var errEmptyBody = errors.New("request body is empty")
 
-// decodeStrict decodes the JSON request body into v, rejecting unknown fields,
+// decodeStrict decodes the JSON request body into v, rejecting unknown fields, keys
+// whose case differs from the json tag,
 // trailing data and bodies over 32 MiB. The caller writes the 400 in the error
 // shape of its route family (or uses decodeARM / decodeMMS / decodeHistory).
 func decodeStrict(r *http.Request, v any) error {
@@ -117,6 +119,11 @@ func decodeStrict(r *http.Request, v any) error {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("invalid JSON body: unexpected data after the top-level value")
+	}
+	// encoding/json matches names ignoring case; the service does not, so a misspelt
+	// "agentVMSize" must not pass as agentVmSize.
+	if err := exactKeys(body, reflect.TypeOf(v), ""); err != nil {
+		return fmt.Errorf("invalid JSON body: %w", err)
 	}
 	return nil
 }
