@@ -173,3 +173,13 @@ func (t staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azco
 
 func (staticToken) String() string   { return "REDACTED" }
 func (staticToken) GoString() string { return "REDACTED" }
+
+// LocalIdentity is the identity of the embedded local workspace when Options.Local does
+// not name another one.
+func LocalIdentity() workspace.Config {
+	return workspace.Config{
+		SubscriptionID: emulator.DefaultSubscriptionID,
+		ResourceGroup:  emulator.DefaultResourceGroup,
+		WorkspaceName:  emulator.DefaultWorkspaceName,
+	}
+}

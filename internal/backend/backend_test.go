@@ -76,3 +76,10 @@ func TestResolveReportsABrokenConfigFile(t *testing.T) {
 	_, err := Resolve(context.Background(), &Options{ConfigPath: dir, Getenv: envOf(nil)})
 	require.ErrorContains(t, err, "missing resource_group, workspace_name")
 }
+
+func TestLocalIdentityMatchesTheEmbeddedWorkspace(t *testing.T) {
+	b, err := Resolve(context.Background(), &Options{Out: &bytes.Buffer{}, ConfigPath: t.TempDir(), Getenv: envOf(nil)})
+	require.NoError(t, err)
+	defer b.Close()
+	require.Equal(t, LocalIdentity(), b.Config())
+}
