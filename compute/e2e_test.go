@@ -148,8 +148,9 @@ func TestEndToEndWithFaults(t *testing.T) {
 		Emulator: emulator.Options{OperationDelay: 20 * time.Millisecond, RetryAfter: 5 * time.Millisecond},
 		// Several faults may hit one call in a row; the test is about what retries do
 		// to the workspace, not about the retry budget.
-		// Retry-After hints ("1" second) are capped at 20 ms to keep the test fast.
-		Workspace: workspace.Options{Retry: workspace.RetryOptions{MaxRetries: 6, MaxRetryDelay: 20 * time.Millisecond}},
+		// Retry-After hints of "1" second are honoured in full (no retry sooner than the
+		// server asked), so the maximum delay must allow them.
+		Workspace: workspace.Options{Retry: workspace.RetryOptions{MaxRetries: 6, MaxRetryDelay: 2 * time.Second}},
 	})
 	srv.SetComputePageSize(1)
 	on := func(method, path string) func(*http.Request) bool {

@@ -51,11 +51,16 @@ func (w *Workspace) Config() Config {
 // Both shapes azureml-core accepts are read: {"subscription_id", "resource_group",
 // "workspace_name"} and {"Scope": "/subscriptions/…/workspaces/…"}; other keys are ignored.
 func FromConfig(ctx context.Context, path string, cred azcore.TokenCredential, opts *Options) (*Workspace, error) {
-	c, _, err := ReadConfig(path)
+	c, found, err := ReadConfig(path)
 	if err != nil {
 		return nil, err
 	}
-	return Get(ctx, c.SubscriptionID, c.ResourceGroup, c.WorkspaceName, cred, opts)
+	w, err := Get(ctx, c.SubscriptionID, c.ResourceGroup, c.WorkspaceName, cred, opts)
+	var ce *ConfigError
+	if errors.As(err, &ce) && ce.Path == "" {
+		ce.Path = found // the identity came from this file: say so
+	}
+	return w, err
 }
 
 // ReadConfig finds and parses a workspace configuration file with the rules of
@@ -155,25 +160,48 @@ func ParseConfig(data []byte) (Config, error) {
 	if scope, ok := str("Scope"); ok {
 		return parseScope(scope)
 	}
+	if v := raw["Scope"]; v != nil {
+		return Config{}, &ConfigError{Problems: []string{fmt.Sprintf("Scope must be a string, got %s", jsonKind(v))}}
+	}
 	sub, okS := str("subscription_id")
 	rg, okR := str("resource_group")
 	ws, okW := str("workspace_name")
-	var missing []string
+	var missing, problems []string
 	for _, f := range []struct {
 		name string
 		ok   bool
 		v    string
 	}{{"subscription_id", okS, sub}, {"resource_group", okR, rg}, {"workspace_name", okW, ws}} {
-		if !f.ok || f.v == "" {
+		switch v, present := raw[f.name]; {
+		case present && v != nil && !f.ok:
+			problems = append(problems, fmt.Sprintf("%s must be a string, got %s", f.name, jsonKind(v)))
+		case f.v == "":
 			missing = append(missing, f.name)
 		}
 	}
 	if len(missing) > 0 {
-		return Config{}, &ConfigError{Problems: []string{
-			fmt.Sprintf("the file does not seem to contain the required parameters: missing %s. Please make sure it contains your subscription_id, resource_group and workspace_name (or a Scope)", strings.Join(missing, ", ")),
-		}}
+		problems = append(problems,
+			fmt.Sprintf("the file does not seem to contain the required parameters: missing %s. Please make sure it contains your subscription_id, resource_group and workspace_name (or a Scope)", strings.Join(missing, ", ")))
+	}
+	if len(problems) > 0 {
+		return Config{}, &ConfigError{Problems: problems}
 	}
 	return Config{SubscriptionID: sub, ResourceGroup: rg, WorkspaceName: ws}, nil
+}
+
+// jsonKind names the JSON type of a value decoded into any.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 // parseScope reads /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}.

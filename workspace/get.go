@@ -48,6 +48,7 @@ func Get(ctx context.Context, subscriptionID, resourceGroup, name string, cred a
 		RetryMax:      opts.Retry.MaxRetries,
 		RetryWaitMin:  opts.Retry.RetryDelay,
 		RetryWaitMax:  opts.Retry.MaxRetryDelay,
+		TryTimeout:    opts.Retry.TryTimeout,
 		HTTPClient:    opts.HTTPClient,
 	})
 	if err != nil {
@@ -234,6 +235,11 @@ func parseDiscovery(body []byte) (Hosts, error) {
 		u, err := url.Parse(v)
 		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 			return Hosts{}, fmt.Errorf("workspace discovery: host %q is not an absolute http(s) URL", v)
+		}
+		// Route paths are appended to these bases: a query or fragment would swallow
+		// them, and credentials in a URL are never right here.
+		if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(v, "#") {
+			return Hosts{}, fmt.Errorf("workspace discovery: host %q must be a plain scheme://host[/path] URL, without user info, query or fragment", redactURL(v))
 		}
 	}
 	return h, nil

@@ -46,7 +46,13 @@ type RetryOptions struct {
 	MaxRetries int
 	// RetryDelay is the base of the jittered exponential backoff. Default 800 ms.
 	RetryDelay time.Duration
-	// MaxRetryDelay caps every wait between attempts, including a server's
-	// Retry-After. Default 60 s.
+	// MaxRetryDelay caps the backoff between attempts. A server's Retry-After is
+	// always honoured in full; when it asks for longer than MaxRetryDelay the call
+	// fails at once with that response (an *azcore.ResponseError) instead of waiting.
+	// Default 60 s.
 	MaxRetryDelay time.Duration
+	// TryTimeout abandons an attempt when nothing has moved on its connection for this
+	// long (a slow-but-steady transfer is never cut); the attempt is then retried under
+	// the same rules. Default 100 s; negative means none. The context bounds the call.
+	TryTimeout time.Duration
 }

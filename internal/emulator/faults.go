@@ -103,31 +103,44 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	f := s.faults.take(r)
-	status := s.dispatch(sw, r, f)
-
-	query := redactSig(r.URL.RawQuery)
-	s.reqlog.add(RecordedRequest{
-		Method:  r.Method,
-		Path:    r.URL.Path,
-		Query:   query,
-		Header:  redactHeader(r.Header),
-		Body:    capture.bytes(),
-		Time:    start,
-		Status:  status,
-		Faulted: f != nil,
-	})
-	fault := ""
-	if f != nil {
-		fault = " (fault)"
+	logged := false
+	record := func(status int) {
+		if logged {
+			return
+		}
+		logged = true
+		query := redactSig(r.URL.RawQuery)
+		s.reqlog.add(RecordedRequest{
+			Method:  r.Method,
+			Path:    r.URL.Path,
+			Query:   query,
+			Header:  redactHeader(r.Header),
+			Body:    capture.bytes(),
+			Time:    start,
+			Status:  status,
+			Faulted: f != nil,
+		})
+		fault := ""
+		if f != nil {
+			fault = " (fault)"
+		}
+		if query != "" {
+			query = "?" + query
+		}
+		s.logf("emulator: %s %s%s -> %d%s in %s", r.Method, r.URL.Path, query, status, fault, time.Since(start).Round(time.Microsecond))
 	}
-	if query != "" {
-		query = "?" + query
-	}
-	s.logf("emulator: %s %s%s -> %d%s in %s", r.Method, r.URL.Path, query, status, fault, time.Since(start).Round(time.Microsecond))
+	record(s.dispatch(sw, r, f, record))
 }
 
-// dispatch applies f (may be nil) and returns the status sent (0: dropped).
-func (s *Server) dispatch(w *statusWriter, r *http.Request, f *Fault) int {
+// dispatch applies f (may be nil) and returns the status sent (0: dropped). A dropped
+// request is recorded before its connection closes, so that a client that sees the
+// error finds the request in the log.
+func (s *Server) dispatch(w *statusWriter, r *http.Request, f *Fault, record func(status int)) int {
+	drop := func() int {
+		record(0)
+		dropConn(w.ResponseWriter)
+		return 0
+	}
 	if f == nil {
 		s.mux.ServeHTTP(w, r)
 		return w.status
@@ -138,18 +151,15 @@ func (s *Server) dispatch(w *statusWriter, r *http.Request, f *Fault) int {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			dropConn(w.ResponseWriter)
-			return 0
+			return drop()
 		case <-s.closing:
 			t.Stop()
-			dropConn(w.ResponseWriter)
-			return 0
+			return drop()
 		}
 	}
 	switch {
 	case f.DropBeforeRead:
-		dropConn(w.ResponseWriter)
-		return 0
+		return drop()
 	case f.Status != 0:
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
@@ -170,8 +180,7 @@ func (s *Server) dispatch(w *statusWriter, r *http.Request, f *Fault) int {
 	case f.DropAfterHandle:
 		bw := newBufferedWriter()
 		s.mux.ServeHTTP(bw, r)
-		dropConn(w.ResponseWriter)
-		return 0
+		return drop()
 	case f.TruncateBody:
 		bw := newBufferedWriter()
 		s.mux.ServeHTTP(bw, r)

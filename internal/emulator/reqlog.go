@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -51,7 +52,9 @@ func (l *requestLog) add(rr RecordedRequest) {
 	l.reqs = append(l.reqs, rr)
 }
 
-// Requests returns a copy of the request log, oldest first.
+// Requests returns a copy of the request log in order of arrival, oldest first.
+// Entries are added when a request ends, so a request whose connection was dropped
+// early can be added after one that arrived later; sorting restores arrival order.
 func (s *Server) Requests() []RecordedRequest {
 	s.reqlog.mu.Lock()
 	defer s.reqlog.mu.Unlock()
@@ -61,6 +64,7 @@ func (s *Server) Requests() []RecordedRequest {
 		r.Body = append([]byte(nil), r.Body...)
 		out[i] = r
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out
 }
 

@@ -35,6 +35,12 @@
 //     another result type. The pipeline and callbacks are unexported fields and
 //     never reach the token.
 //
+// Each status GET is bounded by [Options.PollTimeout] (default 80 s, the
+// per-request timeout azureml-core uses for operation GETs). A poll that runs
+// out of it fails with [ErrPollTimeout] when called directly; within Wait it
+// is skipped and the next poll follows, so one hung GET does not end a wait
+// that only the caller's context bounds.
+//
 // The costs are small and accepted: azcore offers no injectable clock (tests
 // use millisecond Retry-After values instead of a fake clock), and it refuses
 // frequencies below one second outside test binaries (New* raise such values to

@@ -58,12 +58,16 @@ func (h *handler) pollURL() string {
 	return h.URL + sep + "offset=" + strconv.FormatInt(h.LogOffset, 10)
 }
 
-// Poll sends one GET to the operation URL. On success it updates the state,
-// the log offset and the last status, and reports progress; on any failure the
-// state is left unchanged. A non-2xx response becomes *azcore.ResponseError;
+// Poll sends one GET to the operation URL, bounded by PollTimeout. On success
+// it updates the state, the log offset and the last status, and reports
+// progress; on any failure the state is left unchanged. A GET that timed out
+// fails with ErrPollTimeout, except within Wait, where it is skipped (see
+// skippedPoll). A non-2xx response becomes *azcore.ResponseError;
 // an undecodable body becomes a descriptive error.
 func (h *handler) Poll(ctx context.Context) (*http.Response, error) {
-	req, err := runtime.NewRequest(ctx, http.MethodGet, h.pollURL())
+	pollCtx, cancel := h.pollContext(ctx)
+	defer cancel()
+	req, err := runtime.NewRequest(pollCtx, http.MethodGet, h.pollURL())
 	if err != nil {
 		return nil, fmt.Errorf("lro: building poll request: %w", err)
 	}
@@ -71,6 +75,12 @@ func (h *handler) Poll(ctx context.Context) (*http.Response, error) {
 	h.polls.Add(1)
 	resp, err := h.pl.Do(req)
 	if err != nil {
+		if pollTimedOut(ctx, pollCtx) {
+			if isWithinWait(ctx) {
+				return skippedPoll(req.Raw()), nil
+			}
+			return nil, h.pollTimeoutError(h.opts.pollTimeout())
+		}
 		return nil, err
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK, http.StatusCreated, http.StatusAccepted) {

@@ -10,6 +10,10 @@ import (
 // fixed 5 s sleep between operation GETs.
 const DefaultFrequency = 5 * time.Second
 
+// DefaultPollTimeout bounds one status GET when [Options.PollTimeout] is
+// zero: azureml-core's 80 s timeout for model-management operation GETs.
+const DefaultPollTimeout = 80 * time.Second
+
 // minFrequency is azcore's floor for PollUntilDone outside test binaries.
 const minFrequency = time.Second
 
@@ -26,6 +30,15 @@ type Options struct {
 	// called synchronously on the goroutine running Poll or Wait, in order, so
 	// it must not block for long.
 	Progress ProgressFunc
+
+	// PollTimeout bounds each status GET, the pipeline's retries of it
+	// included. A poll that gets no complete answer in time fails with an
+	// error matching [ErrPollTimeout]. Inside [Poller.Wait] such a poll is
+	// skipped instead, and the next one follows after Frequency: one hung GET
+	// does not end the wait, which only the caller's context does. Zero means
+	// [DefaultPollTimeout] (80 s, as azureml-core); a negative value means no
+	// limit.
+	PollTimeout time.Duration
 
 	// StreamLog asks a model-management operation for its streamingOperationLog
 	// (query offset=N); each entry becomes an [EventLog] event. It has no effect
@@ -47,4 +60,12 @@ func effectiveFrequency(d time.Duration, inTest bool) time.Duration {
 		return minFrequency
 	}
 	return d
+}
+
+// pollTimeout returns the effective bound of one status GET (<= 0: none).
+func (o *Options) pollTimeout() time.Duration {
+	if o.PollTimeout == 0 {
+		return DefaultPollTimeout
+	}
+	return o.PollTimeout
 }

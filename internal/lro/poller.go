@@ -179,8 +179,10 @@ func (p *Poller) Done() bool { return p.rp.Done() }
 // Poll sends one GET to the operation URL and returns the decoded status. A
 // terminal failure is not an error here: check [Poller.Done] and call
 // [Poller.Result]. Once the operation is terminal, Poll sends nothing and
-// returns the last status. HTTP failures are *azcore.ResponseError; on any
-// error the poller's state is unchanged, so Poll may be called again.
+// returns the last status. HTTP failures are *azcore.ResponseError; a GET
+// that got no answer within [Options.PollTimeout] fails with an error
+// matching [ErrPollTimeout]. On any error the poller's state is unchanged, so
+// Poll may be called again.
 func (p *Poller) Poll(ctx context.Context) (*Status, error) {
 	if _, err := p.rp.Poll(ctx); err != nil {
 		return nil, err
@@ -208,16 +210,18 @@ func (p *Poller) Result(ctx context.Context) (*Status, error) {
 // Wait polls until the operation is terminal, the context ends, or a poll
 // fails. It polls at once, then waits between polls for the poll response's
 // Retry-After hint (retry-after-ms, x-ms-retry-after-ms or Retry-After in
-// seconds or as an HTTP date), else [Options.Frequency]. It has no overall
-// deadline of its own: bound it with ctx, whose cancellation returns at once
-// with ctx's error.
+// seconds or as an HTTP date), else [Options.Frequency]. Each GET is bounded
+// by [Options.PollTimeout]; a GET that runs out of it is skipped, not fatal,
+// and the next poll follows after Frequency. It has no overall deadline of
+// its own: bound it with ctx, whose cancellation returns at once with ctx's
+// error, also in the middle of a GET.
 //
 // It returns the final status on success; an *OperationError and the final
 // status when the operation failed, was cancelled or timed out; otherwise the
 // error (*azcore.ResponseError for HTTP failures) and the last observed status
 // (nil if none).
 func (p *Poller) Wait(ctx context.Context) (*Status, error) {
-	st, err := p.rp.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: p.h.opts.frequency()})
+	st, err := p.rp.PollUntilDone(withinWait(ctx), &runtime.PollUntilDoneOptions{Frequency: p.h.opts.frequency()})
 	if err != nil {
 		if p.Done() {
 			return p.h.terminalStatus(), err

@@ -29,9 +29,10 @@ func newBackoff() backoff {
 	return backoff{now: time.Now, random: rand.Float64}
 }
 
-// wait is the retryablehttp Backoff: the server's hint clamped to maxWait,
-// else jittered exponential backoff from minWait. attempt is 0 for the
-// first retry.
+// wait is the retryablehttp Backoff: the server's hint, else jittered
+// exponential backoff from minWait capped at maxWait. attempt is 0 for the
+// first retry. A hint above maxWait never gets here (checkRetry gives up on
+// it); the min is only a guard.
 func (b backoff) wait(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if hint := retryAfter(resp, b.now()); hint > 0 {
 		return min(hint, maxWait)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -57,9 +59,11 @@ func TestBackoffWait(t *testing.T) {
 
 	// The server's hint is honoured, even below RetryWaitMin.
 	assert.Equal(t, 10*time.Millisecond, b.wait(lo, hi, 0, respWith(map[string]string{"retry-after-ms": "10"})))
-	// A hint above the maximum is clamped to it (not abandoned, as azcore does).
+	// A hint up to the maximum is waited for exactly.
+	assert.Equal(t, hi, b.wait(lo, hi, 0, respWith(map[string]string{"Retry-After": "2"})))
+	// checkRetry gives up on a longer hint before Backoff runs; the clamp here
+	// is only a guard.
 	assert.Equal(t, hi, b.wait(lo, hi, 0, respWith(map[string]string{"Retry-After": "3600"})))
-	assert.Equal(t, hi, b.wait(lo, hi, 0, respWith(map[string]string{"Retry-After": now.Add(time.Hour).Format(http.TimeFormat)})))
 	// No hint: exponential from the minimum.
 	assert.Equal(t, 80*time.Millisecond, b.wait(lo, hi, 0, nil))
 	assert.Equal(t, 80*time.Millisecond, b.wait(lo, hi, 0, respWith(nil)))
@@ -110,8 +114,8 @@ func (ts *timedServer) arrivals() []time.Time {
 }
 
 // TestServerHintsAreWaitedFor checks end to end that the retry does not come
-// before the server's hint. Lower bounds only; the context deadline is the
-// upper bound that proves a clamp.
+// before the server's hint, also when the hint is exactly RetryWaitMax.
+// Lower bounds only.
 func TestServerHintsAreWaitedFor(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -124,8 +128,8 @@ func TestServerHintsAreWaitedFor(t *testing.T) {
 		{name: "retry-after-ms", header: "retry-after-ms", value: func() string { return "60" }, atLeast: 60 * time.Millisecond},
 		{name: "x-ms-retry-after-ms", header: "x-ms-retry-after-ms", value: func() string { return "60" }, atLeast: 60 * time.Millisecond},
 		{name: "Retry-After seconds", header: "Retry-After", value: func() string { return "1" }, atLeast: time.Second},
-		{name: "Retry-After clamped", header: "Retry-After", value: func() string { return "3600" }, waitMax: 80 * time.Millisecond, atLeast: 80 * time.Millisecond},
-		{name: "retry-after-ms clamped", header: "retry-after-ms", value: func() string { return strconv.Itoa(int(time.Hour / time.Millisecond)) }, waitMax: 50 * time.Millisecond, atLeast: 50 * time.Millisecond},
+		{name: "retry-after-ms equal to RetryWaitMax", header: "retry-after-ms", value: func() string { return "80" }, waitMax: 80 * time.Millisecond, atLeast: 80 * time.Millisecond},
+		{name: "Retry-After seconds equal to RetryWaitMax", header: "Retry-After", value: func() string { return "1" }, waitMax: time.Second, atLeast: time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -167,4 +171,48 @@ func TestRetryAfterHTTPDateIsWaitedFor(t *testing.T) {
 	at := ts.arrivals()
 	require.Len(t, at, 2)
 	assert.False(t, at[1].Round(0).Before(until), "second attempt at %v, asked for %v", at[1], until)
+}
+
+// A server that asks for a longer wait than RetryWaitMax is never retried
+// sooner than it asked: the call gives up at once with that response.
+func TestOverlongServerHintGivesUpWithTheResponse(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		status int
+		header string
+		value  func() string
+	}{
+		{"Retry-After seconds", http.StatusTooManyRequests, "Retry-After", func() string { return "3600" }},
+		{"Retry-After HTTP-date", http.StatusServiceUnavailable, "Retry-After", func() string { return time.Now().Add(time.Hour).UTC().Format(http.TimeFormat) }},
+		{"retry-after-ms", http.StatusTooManyRequests, "retry-after-ms", func() string { return strconv.Itoa(int(time.Hour / time.Millisecond)) }},
+		{"x-ms-retry-after-ms", http.StatusServiceUnavailable, "x-ms-retry-after-ms", func() string { return "120000" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var value string
+			ts, base := startTimedServer(t, func(w http.ResponseWriter) {
+				value = tc.value()
+				w.Header().Set(tc.header, value)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(`{"error":{"code":"TooManyRequests","message":"slow down"}}`))
+			})
+			pl := newPipeline(t, nil, &Options{RetryWaitMin: time.Millisecond, RetryWaitMax: time.Minute})
+			// The deadline only bounds a broken test: an hour-long wait would hit it.
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+
+			resp, err := send(ctx, pl, http.MethodGet, base+"/x", "")
+			require.NoError(t, err, "the response, not an error, goes back to azcore")
+			assert.Equal(t, tc.status, resp.StatusCode)
+			assert.Len(t, ts.arrivals(), 1, "no retry sooner than the server asked")
+			assert.Equal(t, 1, Attempts(resp))
+			assert.Equal(t, value, resp.Header.Get(tc.header), "the caller can read how long to wait")
+			var re *azcore.ResponseError
+			require.ErrorAs(t, runtime.NewResponseError(resp), &re)
+			assert.Equal(t, tc.status, re.StatusCode)
+			assert.Equal(t, "TooManyRequests", re.ErrorCode)
+		})
+	}
 }

@@ -21,14 +21,19 @@
 //   - x-ms-client-session-id (per call): one UUID per process, see [SessionID].
 //   - bearer token (per try): scope "<ARM audience>/.default" (see [ARMScope]);
 //     skipped for calls made with [WithoutAuth].
+//   - streaming (per call): calls made with [WithStreamingResponse] skip
+//     azcore's body download.
 //   - azcore's header, tracing, logging and body-download policies.
-//   - transport: go-retryablehttp over the inner *http.Client.
+//   - transport: go-retryablehttp, whose every attempt goes through the
+//     attempt layer (TryTimeout, body read and JSON check) to the inner
+//     *http.Client.
 //
 // # Retries
 //
-// Retried: 408, 429, 500, 502, 503, 504 and 530, and transient network
-// errors (connection reset/refused/aborted, broken pipe, unexpected EOF,
-// timeouts of a single attempt, temporary DNS failures). Never retried: 501
+// Retried: 408, 429, 500, 502, 503, 504 and 530, transient network errors
+// (connection reset/refused/aborted, broken pipe, unexpected EOF, timeouts of
+// a single attempt including TryTimeout, temporary DNS failures), and 2xx
+// responses whose JSON body is truncated. Never retried: 501
 // and every other 4xx/5xx, TLS certificate or handshake-alert failures,
 // redirect-policy errors, and cancellation or deadline of the caller's
 // context, which stops the call at once, also in the middle of a wait.
@@ -41,19 +46,46 @@
 //
 // Wait before a retry: the server's hint first — retry-after-ms, then
 // x-ms-retry-after-ms, then Retry-After (delta-seconds or HTTP-date), the
-// order azcore uses — clamped to RetryWaitMax. A hint longer than
-// RetryWaitMax is clamped and the call is retried after RetryWaitMax; azcore
-// instead gives up. We clamp because the services send long hints on
-// throttling of whole subscriptions, and an SDK call that fails at once after
-// being told "wait" is what azureml-core users complain about; the caller's
-// context remains the bound. Without a hint: RetryWaitMin × (2^(n+1) − 1) ×
-// a random factor in [0.8, 1.3) for retry n (0-based), capped at RetryWaitMax,
+// order azcore uses — exactly as asked, never shorter: no retry is sent
+// sooner than the server asked. A hint longer than RetryWaitMax is not
+// shortened either: the pipeline gives up at once and returns that 429/503
+// response (an *azcore.ResponseError whose RawResponse carries the hint), as
+// azcore does. Sleeping for an hour inside a call, or retrying before the
+// server is ready, are both worse for the caller than an immediate error that
+// says how long to wait. Without a hint: RetryWaitMin × (2^(n+1) − 1) × a
+// random factor in [0.8, 1.3) for retry n (0-based), capped at RetryWaitMax,
 // which with the defaults gives about 0.8 s, 2.4 s, 5.6 s.
+//
+// # Per-attempt timeout and body checks
+//
+// Each attempt runs under TryTimeout (default 100 s), a no-progress timeout
+// like the read timeout of Python requests: the attempt is abandoned when
+// nothing moves for that long — no connection, no byte of the request
+// written, no response header, no byte of the body. The abandoned attempt is
+// retried under the rules above (GET, PUT, DELETE always; POST and PATCH only
+// with [WithIdempotent] or when the request was not written); when no retry
+// is left the error matches [ErrTryTimeout]. The caller's context bounds the
+// whole call, and its end is reported as its own error, never as a try
+// timeout.
+//
+// The retry layer reads each response body (up to 8 MiB) inside the attempt,
+// so the timeout covers the body, a body that breaks off is a transient
+// failure of that attempt, and a body that has arrived is never cut by a
+// timer. A 2xx response declared as JSON (application/json, text/json,
+// +json) whose body is not valid JSON — the symptom of a response cut short —
+// is a transient failure for idempotent calls, and for a POST or PATCH an
+// immediate [*TruncatedResponseError] (matching [ErrTruncatedResponse]), since
+// the server may have acted on it. Calls made with [WithStreamingResponse]
+// get their body unread (and unchecked); bodies over 8 MiB are streamed after
+// their first 8 MiB. While a streamed body is read, TryTimeout fails a read
+// that waits longer than TryTimeout for data.
 //
 // Retries happen below the bearer policy, so every attempt of a call carries
 // the same token. azcore refreshes a token 5 minutes before it expires, so the
 // retry budget (RetryMax × RetryWaitMax plus the requests themselves) should
-// stay well under 5 minutes; the defaults allow at most 3 minutes of waiting.
+// stay well under 5 minutes; the defaults allow at most 3 minutes of waiting
+// between attempts (plus, in the worst case, attempts that each stall for
+// TryTimeout).
 //
 // # Visibility of attempts
 //

@@ -16,6 +16,9 @@ const (
 	DefaultRetryMax     = 3
 	DefaultRetryWaitMin = 800 * time.Millisecond
 	DefaultRetryWaitMax = 60 * time.Second
+	// DefaultTryTimeout is the no-progress timeout of one attempt, the read
+	// timeout msrest (and so azureml-core) gives Python requests.
+	DefaultTryTimeout = 100 * time.Second
 )
 
 // Options configures [New]. A nil *Options means all defaults.
@@ -35,7 +38,8 @@ type Options struct {
 	// used as RetryMax, RetryWaitMin and RetryWaitMax when those are zero;
 	// Retry.StatusCodes, Retry.ShouldRetry, Retry.TryTimeout and APIVersion are
 	// not supported and are reported as errors (each service of the SDK has its
-	// own API version; set a per-attempt timeout on HTTPClient instead).
+	// own API version; azcore's TryTimeout bounds a whole try, which would cut
+	// long uploads and downloads: use TryTimeout below).
 	azcore.ClientOptions
 
 	// RetryMax is the number of retries after the first attempt: a call is
@@ -47,9 +51,25 @@ type Options struct {
 	// DefaultRetryWaitMin (800 ms).
 	RetryWaitMin time.Duration
 
-	// RetryWaitMax caps both the exponential backoff and any wait the server
-	// asks for with Retry-After and friends. Zero means DefaultRetryWaitMax (60 s).
+	// RetryWaitMax is the longest wait before one retry. It caps the
+	// exponential backoff. A server that asks (Retry-After, retry-after-ms,
+	// x-ms-retry-after-ms) for a longer wait is not retried sooner than it
+	// asked: the pipeline gives up at once and returns that response (a 429 or
+	// 503 whose Retry-After the caller can read), as azcore does. Zero means
+	// DefaultRetryWaitMax (60 s).
 	RetryWaitMax time.Duration
+
+	// TryTimeout abandons an attempt that makes no progress for this long:
+	// no byte of the request written, no response header and no byte of the
+	// response body received. It is an idle timeout, like the read timeout of
+	// Python requests that azureml-core sets to 100 s, not a limit on the
+	// whole attempt, so a large upload or download that keeps moving is never
+	// cut. An abandoned attempt is retried under the usual rules: GET, PUT and
+	// DELETE always; POST and PATCH only when marked with [WithIdempotent] or
+	// when the request was not written. The caller's context still bounds the
+	// whole call, retries included. Zero means DefaultTryTimeout (100 s); a
+	// negative value means no per-attempt timeout.
+	TryTimeout time.Duration
 
 	// HTTPClient is the inner client that sends each attempt. Nil means a
 	// shared pooled client: TLS 1.2 minimum, certificates verified, proxy from
@@ -65,6 +85,7 @@ type settings struct {
 	retryMax     int
 	retryWaitMin time.Duration
 	retryWaitMax time.Duration
+	tryTimeout   time.Duration // <= 0: none
 	httpClient   *http.Client
 }
 
@@ -87,7 +108,7 @@ func resolve(opts *Options) (settings, error) {
 		bad("ClientOptions.Retry.ShouldRetry is not supported")
 	}
 	if r.TryTimeout != 0 {
-		bad("ClientOptions.Retry.TryTimeout is not supported: set Timeout on Options.HTTPClient")
+		bad("ClientOptions.Retry.TryTimeout is not supported: use Options.TryTimeout (a per-attempt no-progress timeout)")
 	}
 	if o.APIVersion != "" {
 		bad("ClientOptions.APIVersion is not supported: each service of the SDK uses its own API version")
@@ -106,6 +127,7 @@ func resolve(opts *Options) (settings, error) {
 	}
 	s.retryWaitMin = pick(o.RetryWaitMin, r.RetryDelay, DefaultRetryWaitMin)
 	s.retryWaitMax = pick(o.RetryWaitMax, r.MaxRetryDelay, DefaultRetryWaitMax)
+	s.tryTimeout = pick(o.TryTimeout, DefaultTryTimeout)
 	if s.retryWaitMin < 0 {
 		bad("RetryWaitMin must not be negative (got %s)", s.retryWaitMin)
 	}

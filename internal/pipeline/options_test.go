@@ -38,7 +38,7 @@ func TestInvalidOptionsReportEveryProblem(t *testing.T) {
 	})
 	require.Error(t, err)
 	for _, want := range []string{
-		"Retry.StatusCodes", "Retry.ShouldRetry", "Retry.TryTimeout", "APIVersion",
+		"Retry.StatusCodes", "Retry.ShouldRetry", "Retry.TryTimeout", "Options.TryTimeout", "APIVersion",
 		"not both", "InsecureSkipVerify", "must not exceed",
 	} {
 		assert.Contains(t, err.Error(), want)
@@ -56,6 +56,8 @@ func TestNilOptionsAreDefaults(t *testing.T) {
 	assert.Equal(t, DefaultRetryMax, s.retryMax)
 	assert.Equal(t, DefaultRetryWaitMin, s.retryWaitMin)
 	assert.Equal(t, DefaultRetryWaitMax, s.retryWaitMax)
+	assert.Equal(t, DefaultTryTimeout, s.tryTimeout)
+	assert.Equal(t, 100*time.Second, DefaultTryTimeout, "msrest's read timeout")
 	assert.Same(t, defaultHTTPClient(), s.httpClient)
 	assert.Equal(t, int32(-1), s.client.Retry.MaxRetries, "azcore's retry is off")
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -35,7 +36,7 @@ func New(cred azcore.TokenCredential, opts *Options) (runtime.Pipeline, error) {
 		perRetry = append(perRetry, newAuthPolicy(cred, scope, co.InsecureAllowCredentialWithHTTP))
 	}
 
-	perCall := []policy.Policy{policyFunc(errorCodePolicy)}
+	perCall := []policy.Policy{policyFunc(errorCodePolicy), policyFunc(streamingPolicy)}
 	if !co.Telemetry.Disabled {
 		perCall = append(perCall, userAgentPolicy{value: UserAgent(co.Telemetry.ApplicationID)})
 	}
@@ -55,9 +56,9 @@ func New(cred azcore.TokenCredential, opts *Options) (runtime.Pipeline, error) {
 
 // newRetryableClient configures the single retry layer.
 func newRetryableClient(s settings) *retryablehttp.Client {
-	r := &retrier{retryMax: s.retryMax}
+	r := &retrier{retryMax: s.retryMax, retryWaitMax: s.retryWaitMax, now: time.Now}
 	return &retryablehttp.Client{
-		HTTPClient:     s.httpClient,
+		HTTPClient:     newAttemptClient(s.httpClient, s.tryTimeout),
 		Logger:         nil, // its logger prints full URLs, query included
 		RetryWaitMin:   s.retryWaitMin,
 		RetryWaitMax:   s.retryWaitMax,

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -28,7 +29,9 @@ var retryableStatus = map[int]bool{
 
 // retrier holds the go-retryablehttp hooks of one pipeline.
 type retrier struct {
-	retryMax int
+	retryMax     int
+	retryWaitMax time.Duration
+	now          func() time.Time
 }
 
 // requestHook is the retryablehttp RequestLogHook: it starts an attempt.
@@ -39,12 +42,17 @@ func (r *retrier) requestHook(_ retryablehttp.Logger, req *http.Request, _ int) 
 }
 
 // checkRetry is the retryablehttp CheckRetry. The caller's context wins over
-// everything: once it is done no retry starts and its error is returned.
+// everything: once it is done no retry starts and its error is returned. A
+// response that asks for a longer wait than RetryWaitMax is not retried: it
+// goes back to the caller, who is never retried sooner than the server asked.
 func (r *retrier) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	st := stateFrom(ctx)
 	retry := shouldRetry(st, resp, err)
 	if ctxErr := ctx.Err(); ctxErr != nil && (retry || err != nil) {
 		return false, ctxErr
+	}
+	if retry && err == nil && retryAfter(resp, r.now()) > r.retryWaitMax {
+		return false, nil
 	}
 	if retry && st != nil {
 		if attempts, _ := st.snapshot(); attempts <= r.retryMax {
@@ -82,6 +90,9 @@ var transientNetErrnos = []syscall.Errno{
 // transientError reports whether a transport error is likely to go away.
 // Unknown errors are not retried.
 func transientError(err error) bool {
+	if errors.Is(err, ErrTryTimeout) || errors.Is(err, ErrTruncatedResponse) {
+		return true // an attempt of ours failed, not the caller's context
+	}
 	if err == nil || errors.Is(err, context.Canceled) || tlsFailure(err) {
 		return false
 	}
@@ -133,6 +144,10 @@ func tlsFailure(err error) bool {
 // errorClass names a transport error without any URL or detail text.
 func errorClass(err error) string {
 	switch {
+	case errors.Is(err, ErrTryTimeout):
+		return "try timeout"
+	case errors.Is(err, ErrTruncatedResponse):
+		return "truncated body"
 	case errors.Is(err, syscall.ECONNRESET):
 		return "connection reset"
 	case errors.Is(err, syscall.ECONNREFUSED):
