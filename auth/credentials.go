@@ -68,7 +68,7 @@ func NewDefaultCredential(opts *Options) (azcore.TokenCredential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth: default credential: %w", err)
 	}
-	return cred, nil
+	return redact("DefaultCredential", cred), nil
 }
 
 // NewServicePrincipalCredential returns a client-secret credential for a
@@ -96,7 +96,7 @@ func NewServicePrincipalCredential(tenantID, clientID, secret string, opts *Opti
 	if err != nil {
 		return nil, fmt.Errorf("auth: service principal: %w", err)
 	}
-	return cred, nil
+	return redact("ServicePrincipalCredential", cred), nil
 }
 
 // NewServicePrincipalCredentialFromEnv is [NewServicePrincipalCredential]

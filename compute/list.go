@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
@@ -54,11 +57,29 @@ func List(ws *workspace.Workspace, _ *ListOptions) *runtime.Pager[ListPage] {
 			}
 			u := ws.RPURL("/computes?api-version=" + APIVersion)
 			if cur != nil {
+				// The request carries the ARM token: never follow a link to another host.
+				if err := sameOrigin(u, cur.NextLink); err != nil {
+					return ListPage{}, err
+				}
 				u = cur.NextLink
 			}
 			return fetchPage(ctx, ws, u)
 		},
 	})
+}
+
+// sameOrigin accepts a nextLink only on the scheme and host of the first page.
+func sameOrigin(first, next string) error {
+	f, err1 := url.Parse(first)
+	n, err2 := url.Parse(next)
+	if err1 != nil || err2 != nil || n.User != nil || !strings.EqualFold(f.Scheme, n.Scheme) || !strings.EqualFold(f.Host, n.Host) {
+		host := "an unparsable URL"
+		if err2 == nil {
+			host = "host " + strconv.Quote(n.Host)
+		}
+		return fmt.Errorf("compute: refusing to follow the list's nextLink to %s: it is not the workspace's host", host)
+	}
+	return nil
 }
 
 // listDoc is the list response: {"value":[…],"nextLink":…}.

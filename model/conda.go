@@ -31,14 +31,20 @@ type CondaDependencies struct {
 const maxCondaFile = 4 << 20
 
 // LoadCondaFile reads a conda environment YAML file (see ParseCondaYAML).
+// Problems are reported in a *ValidationError naming the file.
 func LoadCondaFile(path string) (*CondaDependencies, error) {
 	b, err := readLimited(path, maxCondaFile)
 	if err != nil {
-		return nil, fmt.Errorf("model: conda file: %w", err)
+		return nil, &ValidationError{Op: "conda file", Problems: []FieldError{{Field: "path",
+			Message: fmt.Sprintf("conda file %q cannot be read: %s", path, pathErrText(err))}}}
 	}
 	cd, err := ParseCondaYAML(b)
 	if err != nil {
-		return nil, fmt.Errorf("model: conda file %s: %w", path, err)
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			ve.Op = "conda file " + path
+		}
+		return nil, err
 	}
 	return cd, nil
 }
@@ -53,6 +59,9 @@ type condaYAML struct {
 	Prefix       string      `yaml:"prefix"`
 }
 
+// condaKeys are the top-level keys of condaYAML.
+var condaKeys = map[string]bool{"name": true, "channels": true, "dependencies": true, "prefix": true}
+
 // ParseCondaYAML parses a conda environment specification:
 //
 //	name: project_environment
@@ -63,35 +72,50 @@ type condaYAML struct {
 //	    - azureml-defaults
 //
 // Dependencies are strings (conda specs) or one-key maps {pip: [requirements]}.
+// A problem is returned as a *ValidationError naming the key ("variables",
+// "dependencies[2]") and the line.
 func ParseCondaYAML(data []byte) (*CondaDependencies, error) {
+	fail := func(field, format string, args ...any) (*CondaDependencies, error) {
+		return nil, &ValidationError{Op: "conda YAML", Problems: []FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}}}
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err == nil && len(root.Content) == 1 && root.Content[0].Kind == yaml.MappingNode {
+		m := root.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if k := m.Content[i]; !condaKeys[k.Value] {
+				return fail(k.Value, "line %d: unknown key: a conda environment file for a deployment holds name, channels and dependencies (prefix is ignored)", k.Line)
+			}
+		}
+	}
 	var doc condaYAML
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("invalid conda YAML: %v", err)
+		return fail("", "invalid conda YAML: %v", err)
 	}
 	cd := &CondaDependencies{Name: doc.Name, Channels: doc.Channels}
 	for i := range doc.Dependencies {
 		n := &doc.Dependencies[i]
+		field := fmt.Sprintf("dependencies[%d]", i)
 		switch n.Kind {
 		case yaml.ScalarNode:
 			if n.Tag != "!!str" || strings.TrimSpace(n.Value) == "" {
-				return nil, fmt.Errorf("line %d: dependency %q must be a package spec string such as \"numpy=1.24\"", n.Line, n.Value)
+				return fail(field, "line %d: dependency %q must be a package spec string such as \"numpy=1.24\"", n.Line, n.Value)
 			}
 			cd.CondaPackages = append(cd.CondaPackages, n.Value)
 		case yaml.MappingNode:
 			var m map[string][]string
 			if err := n.Decode(&m); err != nil {
-				return nil, fmt.Errorf("line %d: a dependency map must be {pip: [requirement, ...]}: %v", n.Line, err)
+				return fail(field, "line %d: a dependency map must be {pip: [requirement, ...]}: %v", n.Line, err)
 			}
 			for k, reqs := range m {
 				if k != "pip" {
-					return nil, fmt.Errorf("line %d: dependency map key %q is not supported (only pip)", n.Line, k)
+					return fail(field, "line %d: dependency map key %q is not supported (only pip)", n.Line, k)
 				}
 				cd.PipPackages = append(cd.PipPackages, reqs...)
 			}
 		default:
-			return nil, fmt.Errorf("line %d: a dependency must be a string or a {pip: [...]} map", n.Line)
+			return fail(field, "line %d: a dependency must be a string or a {pip: [...]} map", n.Line)
 		}
 	}
 	return cd, nil

@@ -39,8 +39,8 @@ func TestParseCondaYAMLErrors(t *testing.T) {
 	for src, want := range map[string]string{
 		"":                                "invalid conda YAML",
 		"name: [1, 2]\n":                  "invalid conda YAML",
-		"variables:\n  A: 1\n":            "not found",
-		"dependencies:\n  - 3.9\n":        "package spec string",
+		"variables:\n  A: 1\n":            "variables: line 1: unknown key",
+		"dependencies:\n  - 3.9\n":        "dependencies[0]: line 2: dependency \"3.9\" must be a package spec string",
 		"dependencies:\n  - conda: [x]\n": "only pip",
 		"dependencies:\n  - pip: x\n":     "{pip: [requirement",
 		"dependencies:\n  - [a, b]\n":     "string or a {pip",
@@ -49,6 +49,8 @@ func TestParseCondaYAMLErrors(t *testing.T) {
 	} {
 		_, err := ParseCondaYAML([]byte(src))
 		require.Error(t, err, "%q", src)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, "%q", src)
 		require.Contains(t, err.Error(), want, "%q", src)
 	}
 }
@@ -61,6 +63,9 @@ func TestLoadCondaFile(t *testing.T) {
 	require.Equal(t, []string{"python=3.9"}, cd.CondaPackages)
 	_, err = LoadCondaFile(filepath.Join(t.TempDir(), "missing.yml"))
 	require.ErrorContains(t, err, "conda file")
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "path", ve.Problems[0].Field)
 	_, err = LoadCondaFile(t.TempDir())
 	require.ErrorContains(t, err, "not a regular file")
 

@@ -43,6 +43,7 @@ func TestGetNotFoundIsResponseError(t *testing.T) {
 	_, err := Get(context.Background(), ws, "m:9")
 	re := requireResponseError(t, err, 404)
 	require.Equal(t, "ModelNotFound", re.ErrorCode)
+	require.ErrorIs(t, err, ErrNotFound, "a missing model matches ErrNotFound, as compute and webservice do")
 }
 
 func TestGetValidatesID(t *testing.T) {

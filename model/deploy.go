@@ -33,14 +33,23 @@ type DeployOptions struct {
 //
 // Before any network call it checks, and reports all at once in a
 // *ValidationError: the service name rule (3–32 characters, lowercase
-// letters, digits and dashes), 1 to 1,000 models, the InferenceConfig (or,
-// without one, a single model of a no-code framework), the deployment
+// letters, digits and dashes), at most 1,000 models (none is allowed with an
+// InferenceConfig, as in azureml-core), the InferenceConfig (or, without one,
+// a single model of a no-code framework), the deployment
 // configuration, and that a compute is named (target or configuration).
 //
 // Then it uploads the driver and source package (BuildEnvironmentImageRequest),
 // makes the pre-flight validation calls (best-effort, *PreflightError when
 // the service rejects the deployment), and sends the create request of
 // reference §4. HTTP failures are *azcore.ResponseError.
+//
+// The create request is never sent twice. When its answer is lost (the
+// connection broke after it was sent, RetryOptions.TryTimeout, truncated
+// JSON), Deploy reads the service by name and, when it is the one this call
+// created (it carries this call's driver program, or the name was confirmed
+// free just before), returns it with its deployment operation as usual;
+// otherwise the error matches workspace.ErrOutcomeUnknown and says how to
+// check.
 func Deploy[S any](ctx context.Context, ws *workspace.Workspace, name string, models []*Model, ic *InferenceConfig, cfg DeploymentConfig[S], target DeploymentTarget, opts *DeployOptions) (S, error) {
 	var zero S
 	if opts == nil {
@@ -50,9 +59,10 @@ func Deploy[S any](ctx context.Context, ws *workspace.Workspace, name string, mo
 	if err != nil {
 		return zero, err
 	}
+	nameWasFree := false
 	if !opts.SkipPreflight && !opts.Overwrite {
 		// Before uploading anything: is the name free?
-		if err := preflightName(ctx, ws, name); err != nil {
+		if nameWasFree, err = preflightNameFree(ctx, ws, name); err != nil {
 			return zero, err
 		}
 	}
@@ -82,6 +92,9 @@ func Deploy[S any](ctx context.Context, ws *workspace.Workspace, name string, mo
 		}
 	}
 	loc, err := postService(ctx, ws, body)
+	if errors.Is(err, workspace.ErrOutcomeUnknown) {
+		loc, err = adoptCreatedService(ctx, ws, name, eir, nameWasFree, err)
+	}
 	if err != nil {
 		return zero, err
 	}

@@ -3,6 +3,8 @@ package model
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 
 	"github.com/azureml-go/azureml/workspace"
 )
@@ -46,11 +48,28 @@ type CreateRequest struct {
 	// ComputeName is the resolved compute name (see DeploymentConfig.ComputeName).
 	ComputeName string
 	// EnvironmentImageRequest is the wire JSON of the environmentImageRequest.
-	// It may reveal a registry password: never log it.
-	EnvironmentImageRequest json.RawMessage
+	// It may reveal a registry password: never log it. fmt, slog and
+	// encoding/json leave it out.
+	EnvironmentImageRequest json.RawMessage `json:"-"`
 	// Overwrite replaces an existing service of the same name.
 	Overwrite bool
 }
+
+// String describes the request without the environmentImageRequest, which may
+// hold a registry password.
+func (r CreateRequest) String() string {
+	return fmt.Sprintf("CreateRequest{Name: %s, ComputeName: %s, Overwrite: %t, EnvironmentImageRequest: %d bytes}",
+		r.Name, r.ComputeName, r.Overwrite, len(r.EnvironmentImageRequest))
+}
+
+// GoString is String, so that %#v does not print the environmentImageRequest either.
+func (r CreateRequest) GoString() string { return r.String() }
+
+// Format makes every fmt verb print String.
+func (r CreateRequest) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, r.String()) }
+
+// LogValue implements slog.LogValuer with String.
+func (r CreateRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
 // Deployment identifies an accepted create request.
 type Deployment struct {

@@ -46,23 +46,30 @@ func (e *PreflightError) Error() string {
 // best-effort: transport errors, HTTP errors and non-200 answers are ignored;
 // only a 200 answer carrying error.message rejects the deployment.
 func preflight(ctx context.Context, ws *workspace.Workspace, check, path string, body []byte, timeout time.Duration) error {
+	_, err := preflightPassed(ctx, ws, check, path, body, timeout)
+	return err
+}
+
+// preflightPassed is preflight that also reports whether the service
+// answered and accepted (200 without an error object).
+func preflightPassed(ctx context.Context, ws *workspace.Workspace, check, path string, body []byte, timeout time.Duration) (bool, error) {
 	ctx, cancel := context.WithTimeout(pipeline.WithIdempotent(ctx), timeout)
 	defer cancel()
 	req, err := runtime.NewRequest(ctx, http.MethodPost, ws.MMSURL(path))
 	if err != nil {
-		return nil
+		return false, nil
 	}
 	if err := req.SetBody(streamingNopCloser(body), "application/json"); err != nil {
-		return nil
+		return false, nil
 	}
 	resp, err := ws.Pipeline().Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
-		return nil
+		return false, nil
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil
+		return false, nil
 	}
 	var out struct {
 		Error *struct {
@@ -70,10 +77,13 @@ func preflight(ctx context.Context, ws *workspace.Workspace, check, path string,
 			Message string `json:"message"`
 		} `json:"error"`
 	}
-	if json.Unmarshal(raw, &out) != nil || out.Error == nil || out.Error.Message == "" {
-		return nil
+	if json.Unmarshal(raw, &out) != nil {
+		return false, nil
 	}
-	return &PreflightError{Check: check, Code: out.Error.Code, Message: out.Error.Message}
+	if out.Error == nil || out.Error.Message == "" {
+		return true, nil
+	}
+	return false, &PreflightError{Check: check, Code: out.Error.Code, Message: out.Error.Message}
 }
 
 func streamingNopCloser(b []byte) io.ReadSeekCloser {
@@ -86,7 +96,14 @@ func (readSeekNopCloser) Close() error { return nil }
 
 // preflightName is POST {MMS}/services/validate/name/{name} with body {}.
 func preflightName(ctx context.Context, ws *workspace.Workspace, name string) error {
-	return preflight(ctx, ws, "name", "/services/validate/name/"+url.PathEscape(name), []byte("{}"), preflightNameTimeout)
+	_, err := preflightNameFree(ctx, ws, name)
+	return err
+}
+
+// preflightNameFree is preflightName that also reports whether the service
+// confirmed that no service has the name.
+func preflightNameFree(ctx context.Context, ws *workspace.Workspace, name string) (free bool, err error) {
+	return preflightPassed(ctx, ws, "name", "/services/validate/name/"+url.PathEscape(name), []byte("{}"), preflightNameTimeout)
 }
 
 // preflightCreate is POST {MMS}/services/validate for a Create.

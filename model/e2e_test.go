@@ -107,7 +107,9 @@ func TestLifecycleOnLocalWorkspace(t *testing.T) {
 }
 
 func TestLifecycleWithFaults(t *testing.T) {
-	srv, ws := workspacetest.NewServer(t, nil)
+	// The four blob faults can all land on one file (uploads run in
+	// parallel), which then needs five attempts.
+	srv, ws := workspacetest.NewServer(t, &workspacetest.Options{Workspace: workspace.Options{Retry: workspace.RetryOptions{MaxRetries: 6}}})
 	on := func(method, pathPart string) func(*http.Request) bool {
 		return func(r *http.Request) bool { return r.Method == method && strings.Contains(r.URL.Path, pathPart) }
 	}
@@ -141,4 +143,51 @@ func TestRegisterUploadErrorCarriesNoSAS(t *testing.T) {
 	var re *azcore.ResponseError
 	require.True(t, errors.As(err, &re), "%v", err)
 	require.NotContains(t, err.Error(), "sig=", "no SAS signature in error texts")
+}
+
+// A register POST whose answer is lost is not sent again: the version it
+// created is found by its asset and returned, and no second version appears.
+func TestRegisterAdoptsTheModelWhenTheAnswerIsLost(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault emulator.Fault
+	}{
+		{"reset after handling", emulator.Fault{DropAfterHandle: true}},
+		{"truncated JSON", emulator.Fault{TruncateBody: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, ws := workspacetest.NewServer(t, nil)
+			f := tc.fault
+			f.Match = emulator.MatchRequest(http.MethodPost, "/models")
+			srv.InjectFault(f)
+			m, err := model.Register(context.Background(), ws, filepath.Join(modelTree(t), "model.json"), "lost", nil)
+			require.NoError(t, err)
+			require.Equal(t, "lost:1", m.ID)
+			require.Equal(t, []string{"lost:1"}, srv.Inventory().Models, "no second version")
+			posts := 0
+			for _, r := range srv.Requests() {
+				if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/models") {
+					posts++
+				}
+			}
+			require.Equal(t, 1, posts, "the register POST is not repeated")
+		})
+	}
+}
+
+// When the lost request did not take effect, the error says so and how to
+// check. (The server drops the connection without reading the request; when
+// the client notices while still writing, it knows the request did not leave
+// and sends it again, so success is a correct outcome too.)
+func TestRegisterOutcomeUnknown(t *testing.T) {
+	srv, ws := workspacetest.NewServer(t, nil)
+	srv.InjectFault(emulator.Fault{Match: emulator.MatchRequest(http.MethodPost, "/models"), DropBeforeRead: true})
+	m, err := model.Register(context.Background(), ws, filepath.Join(modelTree(t), "model.json"), "lost", nil)
+	if err == nil {
+		require.Equal(t, []string{m.ID}, srv.Inventory().Models)
+		t.Skip("the client saw its write fail and sent the request again")
+	}
+	require.ErrorIs(t, err, workspace.ErrOutcomeUnknown)
+	require.ErrorContains(t, err, "list the versions of lost")
+	require.Empty(t, srv.Inventory().Models)
 }

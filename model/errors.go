@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// ErrNotFound is wrapped by the error GetByName returns when no model of that
-// name (and version) exists. A lookup by id that the service answers with 404
-// is an *azcore.ResponseError instead.
+// ErrNotFound is wrapped by the error Get and GetByName return when no model
+// of that id, or name and version, exists. When the service answered 404,
+// errors.As also reaches its *azcore.ResponseError.
 var ErrNotFound = errors.New("model not found")
 
 // FieldError is one validation problem: the field it concerns and the rule it

@@ -24,8 +24,9 @@ func validateID(field, id string) *FieldError {
 }
 
 // Get returns the model with the given id ("{name}:{version}") via
-// GET {MMS}/models/{id}. A model that does not exist is an
-// *azcore.ResponseError with StatusCode 404.
+// GET {MMS}/models/{id}. A model that does not exist is an error matching
+// ErrNotFound (errors.Is) that also unwraps to the *azcore.ResponseError of
+// the 404, as compute.Get and webservice.Get report a missing resource.
 func Get(ctx context.Context, ws *workspace.Workspace, id string) (*Model, error) {
 	if fe := validateID("id", id); fe != nil {
 		return nil, &ValidationError{Op: "Get", Problems: []FieldError{*fe}}
@@ -37,6 +38,9 @@ func Get(ctx context.Context, ws *workspace.Workspace, id string) (*Model, error
 	resp, err := ws.Pipeline().Do(req)
 	if err != nil {
 		return nil, err
+	}
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, fmt.Errorf("%w: %w", ErrNotFound, runtime.NewResponseError(resp))
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK) {
 		return nil, runtime.NewResponseError(resp)

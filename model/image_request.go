@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,6 +79,10 @@ func (r *EnvironmentImageRequest) String() string {
 	return fmt.Sprintf("environmentImageRequest{driver %s, assets [%s], models [%s], environment %s}",
 		r.DriverProgram, strings.Join(ids, " "), strings.Join(r.ModelIDs, " "), env)
 }
+
+// LogValue implements slog.LogValuer with String: a JSON log handler would
+// otherwise write the wire form, registry password included.
+func (r *EnvironmentImageRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
 // BuildEnvironmentImageRequest validates ic, uploads what the deployment needs
 // and returns the environmentImageRequest for a deployment of modelIDs:

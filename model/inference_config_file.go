@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -123,7 +124,8 @@ func (r jsonReader) object(raw []byte, where string) map[string]json.RawMessage 
 		r.p.add(where, msg)
 		return nil
 	}
-	if dec.More() {
+	// dec.More is false before a stray ']' or '}', so ask for the end itself.
+	if _, err := dec.Token(); err != io.EOF {
 		r.p.add(where, "unexpected data after the JSON object")
 		return nil
 	}

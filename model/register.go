@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
+	"github.com/azureml-go/azureml/internal/pipeline"
 	"github.com/azureml-go/azureml/workspace"
 )
 
@@ -34,6 +36,12 @@ const modelMimeType = "application/json"
 // *ValidationError without any request being sent. If a later step fails, no
 // model is registered; already uploaded artifacts stay in the workspace,
 // unreferenced. HTTP failures are *azcore.ResponseError.
+//
+// The final POST is never sent twice. When its answer is lost (the
+// connection broke after it was sent, RetryOptions.TryTimeout, truncated
+// JSON), Register looks for the version that references this registration's
+// asset and returns it; when there is none yet, the error matches
+// workspace.ErrOutcomeUnknown and says how to check.
 func Register(ctx context.Context, ws *workspace.Workspace, path, name string, opts *RegisterOptions) (*Model, error) {
 	if err := opts.validate(path, name); err != nil {
 		return nil, err
@@ -54,11 +62,33 @@ func Register(ctx context.Context, ws *workspace.Workspace, path, name string, o
 	if err != nil {
 		return nil, fmt.Errorf("model: registering %s: creating the asset: %w", name, err)
 	}
-	m, err := postModel(ctx, ws, registerRequest(name, assetID, opts))
+	body := registerRequest(name, assetID, opts)
+	m, err := postModel(ctx, ws, body)
+	if errors.Is(err, workspace.ErrOutcomeUnknown) {
+		m, err = adoptRegistered(ctx, ws, name, body.URL, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("model: registering %s: %w", name, err)
 	}
 	return m, nil
+}
+
+// adoptRegistered finds the model that a register call whose answer was lost
+// created. The asset was created for this call alone, so a model of this
+// name whose url names it can only come from it: no second version is
+// registered. When there is none the call may not have taken effect, or may
+// still be on its way; the error says how to check.
+func adoptRegistered(ctx context.Context, ws *workspace.Workspace, name, assetURL string, lost error) (*Model, error) {
+	for m, err := range List(ctx, ws, &ListOptions{Name: name}) {
+		if err != nil {
+			return nil, fmt.Errorf("%w; reading the versions of %s to find out failed too: %v", lost, name, err)
+		}
+		if m.URL == assetURL {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("the answer to the register request was lost and no version of %s referencing %s exists (yet): it was not registered, or the service is still working on it; list the versions of %s (model.List with ListOptions.Name) before registering again: %w",
+		name, assetURL, name, lost)
 }
 
 // modelFiles lists what Register uploads, sorted by artifact path.
@@ -133,8 +163,12 @@ type assetResult struct {
 	ID string `json:"id"`
 }
 
+// createAsset creates the asset of a registration. The call is retried like a
+// GET: a repeat after a lost answer can only leave an unreferenced asset over
+// the same artifacts (as a failed registration leaves its artifacts), never a
+// second model.
 func createAsset(ctx context.Context, ws *workspace.Workspace, name, prefix string) (string, error) {
-	req, err := runtime.NewRequest(ctx, http.MethodPost, ws.MMSURL("/assets"))
+	req, err := runtime.NewRequest(pipeline.WithIdempotent(ctx), http.MethodPost, ws.MMSURL("/assets"))
 	if err != nil {
 		return "", err
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -15,6 +16,7 @@ import (
 	"github.com/azureml-go/azureml/auth"
 	"github.com/azureml-go/azureml/internal/lro"
 	"github.com/azureml-go/azureml/internal/pipeline"
+	"github.com/azureml-go/azureml/workspace"
 )
 
 // KeyType names one of a service's two keys.
@@ -87,13 +89,28 @@ func (e *OperationError) Unwrap() error {
 
 // RegenKey regenerates one key (POST {MMS}/services/{name}/regenerateKeys)
 // and waits for the operation. The service then accepts the new key only;
-// Run picks it up by itself.
+// Run picks it up by itself. A key other than KeyPrimary or KeySecondary, or a
+// blank RegenKeyOptions.Value, is a *ValidationError before any request.
+//
+// The POST is never sent twice: a second one would replace the key again.
+// When its answer is lost (the connection broke after it was sent,
+// RetryOptions.TryTimeout, truncated JSON) and RegenKeyOptions.Value was set,
+// RegenKey waits for the operation the service started and checks that the
+// key has the value; otherwise the error matches workspace.ErrOutcomeUnknown
+// and says how to check.
 func (s *AksWebservice) RegenKey(ctx context.Context, key KeyType, opts *RegenKeyOptions) error {
-	if key != KeyPrimary && key != KeySecondary {
-		return fmt.Errorf("webservice: invalid key %q: use KeyPrimary or KeySecondary", key)
-	}
 	if opts == nil {
 		opts = &RegenKeyOptions{}
+	}
+	var ps problems
+	if key != KeyPrimary && key != KeySecondary {
+		ps.add("key", "key_type", fmt.Sprintf("must be %q or %q (KeyPrimary or KeySecondary), got %q", KeyPrimary, KeySecondary, key))
+	}
+	if !opts.Value.IsZero() && strings.TrimSpace(opts.Value.Reveal()) == "" {
+		ps.add("RegenKeyOptions.Value", "key_value", "must not be blank: leave it unset to let the service generate the key")
+	}
+	if err := ps.err(); err != nil {
+		return err
 	}
 	body := struct {
 		KeyType  KeyType `json:"keyType"`
@@ -107,7 +124,12 @@ func (s *AksWebservice) RegenKey(ctx context.Context, key KeyType, opts *RegenKe
 	if err != nil {
 		return err
 	}
+	before := s.serviceOperationID()
 	resp, err := s.post(ctx, "/regenerateKeys", b, http.StatusOK, http.StatusAccepted)
+	if errors.Is(err, workspace.ErrOutcomeUnknown) {
+		s.invalidateCredential()
+		return s.regenOutcome(ctx, key, opts, before, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -119,6 +141,37 @@ func (s *AksWebservice) RegenKey(ctx context.Context, key KeyType, opts *RegenKe
 		return err
 	}
 	s.invalidateCredential()
+	return nil
+}
+
+// regenOutcome settles a regeneration whose answer was lost; the request is
+// never sent twice (a second one would replace the key again). With a chosen
+// value the outcome can be proven: when the service names a new operation,
+// it is waited for and the key compared with the value. Otherwise the error
+// matches workspace.ErrOutcomeUnknown and says how to check.
+func (s *AksWebservice) regenOutcome(ctx context.Context, key KeyType, opts *RegenKeyOptions, before string, lost error) error {
+	howToCheck := "read the keys with GetKeys and regenerate again only if the " + string(key) + " key did not change (while the regeneration runs the service refuses another operation with 409)"
+	if opts.Value.IsZero() {
+		return fmt.Errorf("webservice: the answer to the regenerateKeys request of service %s was lost, so the %s key may or may not have been regenerated: %s: %w", s.name, key, howToCheck, lost)
+	}
+	loc, err := s.startedOperation(ctx, "regenerateKeys", before, howToCheck, lost)
+	if err != nil {
+		return err
+	}
+	if err := s.waitPlain(ctx, "RegenerateKeys", loc, opts.Wait); err != nil {
+		return err
+	}
+	keys, err := s.GetKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("webservice: the answer to the regenerateKeys request of service %s was lost and reading the keys failed (%v): %s: %w", s.name, err, howToCheck, lost)
+	}
+	got := keys.Primary
+	if key == KeySecondary {
+		got = keys.Secondary
+	}
+	if !got.Equal(opts.Value) {
+		return fmt.Errorf("webservice: the answer to the regenerateKeys request of service %s was lost and the %s key is not the value asked for: %s: %w", s.name, key, howToCheck, lost)
+	}
 	return nil
 }
 

@@ -143,7 +143,11 @@ func TestWireKeysRegenerateAndToken(t *testing.T) {
 
 	gock.New(wMMSHost).Post(wMMS + "/services/svc/regenerateKeys").Reply(202)
 	require.ErrorContains(t, svc.RegenKey(context.Background(), KeyPrimary, nil), "missing operation location")
-	require.ErrorContains(t, svc.RegenKey(context.Background(), "primary", nil), "invalid key")
+	var ve *ValidationError
+	require.ErrorAs(t, svc.RegenKey(context.Background(), "primary", nil), &ve)
+	require.True(t, ve.HasField("key"))
+	require.ErrorAs(t, svc.RegenKey(context.Background(), KeyPrimary, &RegenKeyOptions{Value: auth.NewSecret(" \t")}), &ve)
+	require.True(t, ve.HasField("RegenKeyOptions.Value"))
 
 	gock.New(wMMSHost).Post(wMMS + "/services/svc/token").Reply(200).
 		JSON(map[string]any{"accessToken": "tok-1", "tokenType": "Bearer", "refreshAfter": 1700000000, "expiryOn": 1700003600})
@@ -260,6 +264,10 @@ func TestUpdateValidationRules(t *testing.T) {
 	for _, u := range ok {
 		assert.NoError(t, u.validate(cur))
 	}
+	// Validate knows no current settings: it refuses no update that the
+	// service's settings could make valid (here: replicas already fixed).
+	assert.NoError(t, AksUpdateConfig{AutoscaleEnabled: to.Ptr(false)}.Validate())
+	assert.NoError(t, AksUpdateConfig{AutoscaleEnabled: to.Ptr(false)}.validate(AksDeployConfig{NumReplicas: to.Ptr(2)}))
 }
 
 func TestWireDelete(t *testing.T) {

@@ -3,9 +3,10 @@ package webservice
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/azureml-go/azureml/internal/pipeline"
 )
 
 // ErrorSource says which side of a scoring call failed.
@@ -49,7 +50,9 @@ type ScoringError struct {
 	Message string
 	// RequestID is the service's x-ms-request-id, for support requests.
 	RequestID string
-	// RetryAfter is the service's Retry-After hint, 0 when none.
+	// RetryAfter is the wait the service asked for (retry-after-ms,
+	// x-ms-retry-after-ms or Retry-After, in seconds or as an HTTP-date), 0
+	// when none.
 	RetryAfter time.Duration
 }
 
@@ -107,10 +110,6 @@ func newScoringError(resp *http.Response, body []byte) *ScoringError {
 		resp.StatusCode == http.StatusGatewayTimeout, resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusNotFound:
 		e.Source = SourceRouter
 	}
-	if v := resp.Header.Get("Retry-After"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			e.RetryAfter = time.Duration(n) * time.Second
-		}
-	}
+	e.RetryAfter = pipeline.RetryAfter(resp) // retry-after-ms, x-ms-retry-after-ms or Retry-After (seconds or HTTP-date)
 	return e
 }

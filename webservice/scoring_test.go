@@ -152,7 +152,7 @@ func TestScoringClient401RefreshesOnceAndRetriesOnce(t *testing.T) {
 
 func TestScoringErrorsSayWhoFailed(t *testing.T) {
 	srv := newScoringServer(t, "")
-	c, err := NewScoringClient(srv.URL+"/score", nil, nil)
+	c, err := NewScoringClient(srv.URL+"/score", nil, &ScoringOptions{MaxRetries: -1})
 	require.NoError(t, err)
 	_, err = c.Score(context.Background(), []byte("model-error"))
 	var se *ScoringError

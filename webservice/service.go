@@ -64,6 +64,14 @@ func newService(ws *workspace.Workspace, raw json.RawMessage) (*AksWebservice, e
 func (s *AksWebservice) setSnapshot(w serviceWire, raw json.RawMessage) {
 	s.mu.Lock()
 	s.snap = snapshot{wire: w, err: decodeServiceError(w.Error), raw: raw}
+	// A read that shows a newer operation than the one this handle started
+	// (an update whose answer was lost, a change made elsewhere) makes that
+	// operation the one WaitForDeployment waits for.
+	if s.operationLocation != "" && w.OperationID != "" {
+		if id, err := lro.OperationIDFromLocation(s.operationLocation); err != nil || id != w.OperationID {
+			s.operationLocation = ""
+		}
+	}
 	s.mu.Unlock()
 }
 

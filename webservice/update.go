@@ -13,6 +13,7 @@ import (
 
 	"github.com/azureml-go/azureml/internal/pipeline"
 	"github.com/azureml-go/azureml/model"
+	"github.com/azureml-go/azureml/workspace"
 )
 
 // patchOp is one JSON Patch (RFC 6902) operation of an update.
@@ -61,12 +62,19 @@ func (o *Operation) Wait(ctx context.Context, opts *WaitOptions) error {
 // anything changes; all problems come back at once in a *ValidationError.
 // With Models or InferenceConfig it uploads a new driver and source package
 // and the service redeploys.
+//
+// The PATCH is never sent twice. When its answer is lost (the connection
+// broke after it was sent, RetryOptions.TryTimeout, truncated JSON), Update
+// reads the service: if it names a new operation, the update took effect and
+// that operation is returned; otherwise the error matches
+// workspace.ErrOutcomeUnknown and says how to check.
 func (s *AksWebservice) Update(ctx context.Context, u AksUpdateConfig, opts *UpdateOptions) (*Operation, error) {
 	if opts == nil {
 		opts = &UpdateOptions{}
 	}
-	if u.empty() {
-		return nil, u.validate(AksDeployConfig{})
+	// The rules that need no current settings first: bad input costs no request.
+	if err := u.Validate(); err != nil {
+		return nil, err
 	}
 	if err := s.Refresh(ctx); err != nil {
 		return nil, err
@@ -87,7 +95,12 @@ func (s *AksWebservice) Update(ctx context.Context, u AksUpdateConfig, opts *Upd
 			return nil, err
 		}
 	}
+	before := s.serviceOperationID() // read by the Refresh above
 	loc, err := s.sendPatch(ctx, body)
+	if errors.Is(err, workspace.ErrOutcomeUnknown) {
+		loc, err = s.startedOperation(ctx, "update", before,
+			"read the service (Refresh) and compare its settings before updating again", err)
+	}
 	if err != nil {
 		return nil, err
 	}

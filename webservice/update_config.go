@@ -85,12 +85,18 @@ func (u AksUpdateConfig) asDeployConfig() AksDeployConfig {
 // as a *ValidationError. Update applies these and the rules that compare
 // with the current settings.
 func (u AksUpdateConfig) Validate() error {
-	return u.validate(AksDeployConfig{})
+	return u.check(AksDeployConfig{}, false)
 }
 
 // validate applies the rules of reference §5.8 against the service's current
 // settings (cur) and returns every problem.
 func (u AksUpdateConfig) validate(cur AksDeployConfig) error {
+	return u.check(cur, true)
+}
+
+// check applies the rules; known says whether cur holds the service's current
+// settings, without which the rules that depend on them are skipped.
+func (u AksUpdateConfig) check(cur AksDeployConfig, known bool) error {
 	var ps problems
 	if u.empty() {
 		ps.add("AksUpdateConfig", "", "No parameters provided to update.")
@@ -117,7 +123,7 @@ func (u AksUpdateConfig) validate(cur AksDeployConfig) error {
 	if u.MemoryGBLimit != nil && u.MemoryGB == nil && cur.MemoryGB != nil && *u.MemoryGBLimit < *cur.MemoryGB {
 		ps.add("MemoryGBLimit", "memory_gb_limit", fmt.Sprintf("must be >= the current MemoryGB (%s), got %s", fmtFloat(*cur.MemoryGB), fmtFloat(*u.MemoryGBLimit)))
 	}
-	u.validateAutoscale(cur, &ps)
+	u.validateAutoscale(cur, known, &ps)
 	u.validateAuth(cur, &ps)
 	for k, v := range u.Properties {
 		if old, ok := cur.Properties[k]; ok && old != v {
@@ -135,7 +141,7 @@ func (u AksUpdateConfig) validate(cur AksDeployConfig) error {
 	return ps.err()
 }
 
-func (u AksUpdateConfig) validateAutoscale(cur AksDeployConfig, ps *problems) {
+func (u AksUpdateConfig) validateAutoscale(cur AksDeployConfig, known bool, ps *problems) {
 	enabled := isTrue(cur.AutoscaleEnabled)
 	if u.AutoscaleEnabled != nil {
 		enabled = *u.AutoscaleEnabled
@@ -161,7 +167,7 @@ func (u AksUpdateConfig) validateAutoscale(cur AksDeployConfig, ps *problems) {
 	if u.NumReplicas != nil && enabled {
 		ps.add("NumReplicas", "num_replicas", "cannot be set while autoscaling is enabled: set AutoscaleEnabled to false as well")
 	}
-	if u.AutoscaleEnabled != nil && !*u.AutoscaleEnabled && u.NumReplicas == nil && cur.NumReplicas == nil {
+	if known && u.AutoscaleEnabled != nil && !*u.AutoscaleEnabled && u.NumReplicas == nil && cur.NumReplicas == nil {
 		ps.add("NumReplicas", "num_replicas", "is required when autoscaling is disabled")
 	}
 }

@@ -3,6 +3,8 @@ package workspace
 import (
 	"fmt"
 	"strings"
+
+	"github.com/azureml-go/azureml/internal/pipeline"
 )
 
 // NotFoundError reports that Azure Resource Manager has no such workspace. errors.As
@@ -41,3 +43,14 @@ func (e *ConfigError) Error() string {
 	}
 	return prefix + ":\n  - " + strings.Join(e.Problems, "\n  - ")
 }
+
+// ErrOutcomeUnknown is matched (errors.Is) by the error of a create or change
+// that the SDK does not repeat on its own (a POST or PATCH such as model
+// registration, service creation, key regeneration or a service update) when
+// the request reached the service but its answer was lost: the connection
+// broke after the request was sent, the attempt timed out (RetryOptions.TryTimeout)
+// or the answer's JSON arrived cut short. The service may have acted on it.
+// Where the resource can be identified the SDK reads it back and adopts it by
+// itself; when it cannot, the error says what to read (a model list, a
+// service's keys or state) before trying again.
+var ErrOutcomeUnknown = pipeline.ErrOutcomeUnknown

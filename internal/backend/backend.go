@@ -21,9 +21,8 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
+	"github.com/azureml-go/azureml/auth"
 	"github.com/azureml-go/azureml/internal/emulator"
 	"github.com/azureml-go/azureml/workspace"
 	"github.com/azureml-go/azureml/workspace/workspacetest"
@@ -155,24 +154,15 @@ func Resolve(ctx context.Context, opts *Options) (*Backend, error) {
 // azidentity chain.
 func credential(getenv func(string) string) (azcore.TokenCredential, error) {
 	if tok := getenv(EnvARMAccessToken); tok != "" {
-		return staticToken(tok), nil
+		// The expiry is read from the token (a JWT) when it has one.
+		return auth.NewStaticTokenCredential(tok, time.Time{})
 	}
-	cred, err := azidentity.NewDefaultAzureCredential(nil)
+	cred, err := auth.NewDefaultCredential(nil)
 	if err != nil {
 		return nil, fmt.Errorf("backend: no credential: %w", err)
 	}
 	return cred, nil
 }
-
-// staticToken is a token handed over by the environment. Its value never prints.
-type staticToken string
-
-func (t staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: string(t), ExpiresOn: time.Now().Add(time.Hour)}, nil
-}
-
-func (staticToken) String() string   { return "REDACTED" }
-func (staticToken) GoString() string { return "REDACTED" }
 
 // LocalIdentity is the identity of the embedded local workspace when Options.Local does
 // not name another one.

@@ -27,10 +27,13 @@ func (s *Server) handleComputeListKeys(w http.ResponseWriter, r *http.Request) {
 		writeARMError(w, http.StatusConflict, "Conflict", fmt.Sprintf("Compute %s is in state %s; its credentials are available once it has succeeded.", name, c.State))
 		return
 	}
+	user, admin := kubeconfig(cluster, "clusterUser", cluster.UserToken), kubeconfig(cluster, "clusterAdmin", cluster.AdminToken)
+	s.noteIssued(SecretKubeconfig, user, admin)
+	s.noteIssued(SecretKubeconfigToken, cluster.UserToken, cluster.AdminToken)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"computeType":         "AKS",
-		"userKubeConfig":      kubeconfig(cluster, "clusterUser", cluster.UserToken),
-		"adminKubeConfig":     kubeconfig(cluster, "clusterAdmin", cluster.AdminToken),
+		"userKubeConfig":      user,
+		"adminKubeConfig":     admin,
 		"imagePullSecretName": "amlacr-secret",
 	})
 }

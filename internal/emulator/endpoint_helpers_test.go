@@ -3,39 +3,14 @@ package emulator
 import (
 	"bytes"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
 
-// epRoutes serves the services and scoring routes with the endpoint
-// dispatch, exactly as registerServiceRoutes wires it.
-// TEMPORARY until the services routes dispatch to endpoints themselves: then
-// tests use s.URL() directly.
-func epRoutes(t *testing.T, s *Server) string {
+// epBase is the base URL the endpoint routes are served on.
+func epBase(t *testing.T, s *Server) string {
 	t.Helper()
-	mux := http.NewServeMux()
-	p := s.mmsPrefix() + "/services"
-	mux.HandleFunc("POST "+p, s.requireBearer(s.orEndpointCreate(s.handleServiceCreate)))
-	mux.HandleFunc("GET "+p, s.requireBearer(s.handleServiceList))
-	mux.HandleFunc("POST "+p+"/validate", s.requireBearer(s.orEndpointValidate(s.handleServiceValidate)))
-	mux.HandleFunc("POST "+p+"/validate/name/{name}", s.requireBearer(s.orEndpointValidateName(s.handleServiceValidateName)))
-	mux.HandleFunc("POST "+p+"/validate/resource", s.requireBearer(s.orEndpointValidateResource(s.handleServiceValidateResource)))
-	mux.HandleFunc("GET "+p+"/{name}", s.requireBearer(s.orEndpoint(s.handleServiceGet, s.handleEndpointGet)))
-	mux.HandleFunc("PATCH "+p+"/{name}", s.requireBearer(s.orEndpoint(s.handleServicePatch, s.handleEndpointPatch)))
-	mux.HandleFunc("DELETE "+p+"/{name}", s.requireBearer(s.orEndpoint(s.handleServiceDelete, s.handleEndpointDelete)))
-	mux.HandleFunc("GET "+p+"/{name}/logs", s.requireBearer(s.orEndpoint(s.handleServiceLogs, s.handleEndpointLogs)))
-	mux.HandleFunc("POST "+p+"/{name}/listkeys", s.requireBearer(s.orEndpoint(s.handleServiceListKeys, s.handleEndpointListKeys)))
-	mux.HandleFunc("POST "+p+"/{name}/regenerateKeys", s.requireBearer(s.orEndpoint(s.handleServiceRegenerateKeys, s.handleEndpointRegenerateKeys)))
-	mux.HandleFunc("POST "+p+"/{name}/token", s.requireBearer(s.orEndpoint(s.handleServiceToken, s.handleEndpointToken)))
-	mux.HandleFunc("POST /api/v1/service/{name}/score", s.orEndpoint(s.handleScore, s.handleEndpointScore))
-	mux.HandleFunc("GET /api/v1/service/{name}/swagger.json", s.orEndpoint(s.handleSwagger, s.handleEndpointSwagger))
-	mux.HandleFunc("POST /api/v1/service/{name}/versions/{version}/score", s.handleEndpointVersionScore)
-	mux.HandleFunc("GET /api/v1/service/{name}/versions/{version}/swagger.json", s.handleEndpointVersionSwagger)
-	mux.Handle("/", s)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return s.URL()
 }
 
 // epURL is an MMS URL on base.

@@ -19,7 +19,7 @@ func epSetup(t *testing.T) (*Server, string, map[string]any) {
 	svcSeedCompute(t, s, "aks-1", stateSucceeded)
 	id := svcSeedModel(t, s, "m", 1, map[string]string{"w.txt": "2"})
 	eir := svcUploadApp(t, s, epScoreScript, []string{id})
-	return s, epRoutes(t, s), eir
+	return s, epBase(t, s), eir
 }
 
 func epCreate(t *testing.T, s *Server, base string, body map[string]any) map[string]any {
@@ -230,7 +230,7 @@ func TestEndpointSurvivesARestart(t *testing.T) {
 	svcSeedCompute(t, s1, "aks-1", stateSucceeded)
 	id := svcSeedModel(t, s1, "m", 1, map[string]string{"w.txt": "2"})
 	eir := svcUploadApp(t, s1, epScoreScript, []string{id})
-	base1 := epRoutes(t, s1)
+	base1 := epBase(t, s1)
 	first := epVersionBody("versiona", "AKSENDPOINT", nil, eir, nil)
 	if op := epCreate(t, s1, base1, epCreateBody("rollout", "aks-1", "versiona", first, nil)); op["state"] != "Succeeded" {
 		t.Fatalf("create: %v", op)
@@ -241,7 +241,7 @@ func TestEndpointSurvivesARestart(t *testing.T) {
 	}
 
 	s2 := newTestServer(t, Options{DataDir: dir})
-	base2 := epRoutes(t, s2)
+	base2 := epBase(t, s2)
 	if got := epGet(t, s2, base2, "rollout")["state"]; got != "Healthy" {
 		t.Fatalf("state after restart: %v", got)
 	}
@@ -253,7 +253,7 @@ func TestEndpointSurvivesARestart(t *testing.T) {
 
 func TestEndpointCreateRefusals(t *testing.T) {
 	s := newTestServer(t, Options{})
-	base := epRoutes(t, s)
+	base := epBase(t, s)
 	svcSeedCompute(t, s, "aks-1", stateSucceeded)
 	eir := map[string]any{"driverProgram": "d.py", "assets": []any{}, "modelIds": []string{"nosuch:1"}, "environment": nil}
 	body := epCreateBody("Bad_Name", "nowhere", "Versiona",

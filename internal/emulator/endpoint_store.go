@@ -86,8 +86,19 @@ func liveKey(endpoint, version string) string { return endpoint + "/" + version 
 func (m *endpointManager) repair() {
 	for _, name := range m.s.store.Keys(kindEndpoint) {
 		_ = updateRecord(m.s.store, kindEndpoint, name, func(rec *endpointRecord, exists bool) (bool, error) {
-			if !exists || !rec.Busy && rec.State != serviceTransitioning {
+			if !exists {
 				return false, nil
+			}
+			// A damaged file can hold "version": null; every reader expects a record.
+			dropped := false
+			for vname, v := range rec.Versions {
+				if v == nil {
+					delete(rec.Versions, vname)
+					dropped = true
+				}
+			}
+			if !rec.Busy && rec.State != serviceTransitioning {
+				return dropped, nil
 			}
 			rec.Busy = false
 			for _, v := range rec.Versions {

@@ -53,6 +53,10 @@ func (s *Server) orEndpointValidate(serviceHandler http.HandlerFunc) http.Handle
 		var ps []string
 		switch req.Type {
 		case "Create":
+			if req.CreateRequest == nil {
+				ps = append(ps, "createRequest is required for a Create validation")
+				break
+			}
 			if req.CreateRequest.Name != req.ServiceName {
 				ps = append(ps, fmt.Sprintf("serviceName %q does not match createRequest.name %q", req.ServiceName, req.CreateRequest.Name))
 			}

@@ -110,15 +110,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		logged = true
 		query := redactSig(r.URL.RawQuery)
+		var respHeader http.Header
+		if status != 0 {
+			respHeader = redactHeader(sw.Header())
+		}
 		s.reqlog.add(RecordedRequest{
-			Method:  r.Method,
-			Path:    r.URL.Path,
-			Query:   query,
-			Header:  redactHeader(r.Header),
-			Body:    capture.bytes(),
-			Time:    start,
-			Status:  status,
-			Faulted: f != nil,
+			Method:         r.Method,
+			Path:           r.URL.Path,
+			Query:          query,
+			Header:         redactHeader(r.Header),
+			Body:           capture.bytes(),
+			Time:           start,
+			Status:         status,
+			Faulted:        f != nil,
+			Handled:        sw.handled,
+			ResponseHeader: respHeader,
 		})
 		fault := ""
 		if f != nil {
@@ -142,6 +148,7 @@ func (s *Server) dispatch(w *statusWriter, r *http.Request, f *Fault, record fun
 		return 0
 	}
 	if f == nil {
+		w.handled = true
 		s.mux.ServeHTTP(w, r)
 		return w.status
 	}
@@ -179,10 +186,12 @@ func (s *Server) dispatch(w *statusWriter, r *http.Request, f *Fault, record fun
 		return w.status
 	case f.DropAfterHandle:
 		bw := newBufferedWriter()
+		w.handled = true
 		s.mux.ServeHTTP(bw, r)
 		return drop()
 	case f.TruncateBody:
 		bw := newBufferedWriter()
+		w.handled = true
 		s.mux.ServeHTTP(bw, r)
 		body := bw.body.Bytes()
 		cut := body[:len(body)/2]
@@ -194,6 +203,7 @@ func (s *Server) dispatch(w *statusWriter, r *http.Request, f *Fault, record fun
 		_, _ = w.Write(cut)
 		return w.status
 	default:
+		w.handled = true
 		s.mux.ServeHTTP(w, r)
 		return w.status
 	}

@@ -188,8 +188,10 @@ func (s *Server) handleModelList(w http.ResponseWriter, r *http.Request) {
 	}
 	sortModels(all)
 	resp := modelListResponse{Value: []modelJSON{}}
-	end := min(f.offset+f.count, len(all))
-	for i := f.offset; i < end; i++ {
+	// offset comes from the client: clamp before adding, so a huge one cannot wrap.
+	start := min(f.offset, len(all))
+	end := start + min(f.count, len(all)-start)
+	for i := start; i < end; i++ {
 		resp.Value = append(resp.Value, all[i].modelJSON)
 	}
 	if end < len(all) {

@@ -35,6 +35,16 @@ type RecordedRequest struct {
 	Status int
 	// Faulted is true when an injected fault acted on this request.
 	Faulted bool
+	// Handled is true when the request reached its route handler, so that its
+	// effects may have happened: every request no fault acted on, and those
+	// under DropAfterHandle, TruncateBody or a Delay-only fault that ran out.
+	// It is false for a Status fault, DropBeforeRead, and a delay the client
+	// or Close ended.
+	Handled bool
+	// ResponseHeader is the header of the response sent, redacted like Header
+	// (Retry-After and retry-after-ms of a Status fault are here); nil when the
+	// connection was dropped without a response.
+	ResponseHeader http.Header
 }
 
 // requestLog keeps the last requests; safe for concurrent use.
@@ -61,6 +71,7 @@ func (s *Server) Requests() []RecordedRequest {
 	out := make([]RecordedRequest, len(s.reqlog.reqs))
 	for i, r := range s.reqlog.reqs {
 		r.Header = r.Header.Clone()
+		r.ResponseHeader = r.ResponseHeader.Clone()
 		r.Body = append([]byte(nil), r.Body...)
 		out[i] = r
 	}
@@ -135,7 +146,8 @@ func (b *bodyCapture) bytes() []byte {
 // exposes Unwrap for http.ResponseController (Hijack, deadlines).
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status  int
+	handled bool // the route handler was called
 }
 
 func (w *statusWriter) WriteHeader(code int) {

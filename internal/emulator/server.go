@@ -67,9 +67,11 @@ type Server struct {
 	opts Options
 	base string // http://127.0.0.1:PORT, no trailing slash
 
-	ln   net.Listener
-	http *http.Server
-	mux  *http.ServeMux
+	ln    net.Listener
+	lst   *reopenListener // ln as served; RefuseConnections pauses it
+	conns connTracker
+	http  *http.Server
+	mux   *http.ServeMux
 
 	store  *jsonStore
 	ops    *opRegistry
@@ -149,10 +151,12 @@ func New(opts Options) (*Server, error) {
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          log.New(logfWriter{s}, "", 0),
 		BaseContext:       func(net.Listener) context.Context { return s.ctx },
+		ConnState:         s.conns.track,
 	}
+	s.lst = newReopenListener(ln)
 	go func() {
 		defer close(s.served)
-		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.http.Serve(s.lst); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logf("emulator: serve: %v", err)
 		}
 	}()

@@ -22,6 +22,7 @@ func (s *Server) handleServiceListKeys(w http.ResponseWriter, r *http.Request) {
 		serviceNotFound(w, name)
 		return
 	}
+	s.noteIssued(SecretServiceKey, rec.PrimaryKey, rec.SecondaryKey)
 	writeJSON(w, http.StatusOK, serviceKeysResponse{PrimaryKey: rec.PrimaryKey, SecondaryKey: rec.SecondaryKey})
 }
 
@@ -127,7 +128,9 @@ func (s *Server) handleServiceToken(w http.ResponseWriter, r *http.Request) {
 // base64url("{incarnation}.{expiry unix}.{hmac}").
 func (m *serviceManager) signToken(rec *serviceRecord, expiry time.Time) string {
 	payload := rec.Incarnation + "." + strconv.FormatInt(expiry.Unix(), 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(payload + "." + m.tokenMAC(rec.Name, payload)))
+	token := base64.RawURLEncoding.EncodeToString([]byte(payload + "." + m.tokenMAC(rec.Name, payload)))
+	m.s.noteIssued(SecretAccessToken, token)
+	return token
 }
 
 func (m *serviceManager) tokenMAC(name, payload string) string {

@@ -95,3 +95,10 @@ func parseDuration(v string, unit time.Duration) time.Duration {
 	}
 	return time.Duration(n * float64(unit))
 }
+
+// RetryAfter returns the wait resp asks for before another attempt — its
+// retry-after-ms, x-ms-retry-after-ms or Retry-After header (delta-seconds
+// or an HTTP-date), in that order, as the pipeline reads them — or 0 when it
+// asks for none. Clients outside the pipeline (scoring) use it to honour the
+// same hints.
+func RetryAfter(resp *http.Response) time.Duration { return retryAfter(resp, time.Now()) }

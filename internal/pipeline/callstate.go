@@ -86,6 +86,15 @@ func (st *callState) notWritten() bool {
 	return st.phase == phaseGettingConn || st.phase == phaseWriteFailed
 }
 
+// mayHaveDelivered reports whether the current attempt may have delivered
+// the request: it got a connection and its write was not reported failed.
+// No trace events at all (a fake transport) counts as "may have".
+func (st *callState) mayHaveDelivered() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.phase == phaseUnknown || st.phase == phaseConnected || st.phase == phaseWritten
+}
+
 func (st *callState) addReason(resp *http.Response, err error) {
 	r := ""
 	switch {

@@ -80,6 +80,12 @@
 // their first 8 MiB. While a streamed body is read, TryTimeout fails a read
 // that waits longer than TryTimeout for data.
 //
+// A POST or PATCH that is not repeated although its answer was lost (the
+// connection broke after the request was sent, TryTimeout while awaiting the
+// answer, truncated JSON) fails with an error matching [ErrOutcomeUnknown]:
+// the server may have acted on it, and the caller should read the resource
+// to find out, not send it again blindly.
+//
 // Retries happen below the bearer policy, so every attempt of a call carries
 // the same token. azcore refreshes a token 5 minutes before it expires, so the
 // retry budget (RetryMax × RetryWaitMax plus the requests themselves) should

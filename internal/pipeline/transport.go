@@ -54,7 +54,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		if resp != nil && resp.Body != nil {
 			drain(resp.Body)
 		}
-		return nil, t.describe(err, req.URL, attempts, reasons)
+		return nil, markOutcomeUnknown(req.Context(), st, t.describe(err, req.URL, attempts, reasons))
 	}
 	if resp.Header == nil {
 		resp.Header = http.Header{}

@@ -98,11 +98,12 @@ func (r *replica) readStdout(rd io.Reader) {
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
-		case r.baseURL == "" && strings.HasPrefix(line, portLinePrefix):
-			if port, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, portLinePrefix))); err == nil {
+		case r.baseURL == "" && !readyClosed && strings.HasPrefix(line, portLinePrefix):
+			if port, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, portLinePrefix))); err == nil && port > 0 && port <= 65535 {
 				r.baseURL = "http://127.0.0.1:" + strconv.Itoa(port)
 			}
-		case !readyClosed && line == readyLine:
+		case !readyClosed && r.baseURL != "" && strings.TrimRight(line, "\r") == readyLine:
+			// Ready only after the port: Score reads baseURL once ready is closed.
 			readyClosed = true
 			close(r.ready)
 		default:

@@ -3,6 +3,7 @@ package runtime
 import (
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // maxLineBytes truncates pathological lines so one print cannot use the whole
@@ -31,7 +32,11 @@ func newRingLog(capacity int) *ringLog {
 
 func (r *ringLog) add(text string) {
 	if len(text) > maxLineBytes {
-		text = text[:maxLineBytes] + "…(truncated)"
+		cut := maxLineBytes
+		for cut > maxLineBytes-utf8.UTFMax && !utf8.RuneStart(text[cut]) {
+			cut-- // never split a character
+		}
+		text = text[:cut] + "…(truncated)"
 	}
 	l := logLine{seq: logSeq.Add(1), text: text}
 	r.mu.Lock()
