@@ -239,3 +239,19 @@ func TestEndToEndResumeInAnotherProcess(t *testing.T) {
 	assert.Equal(t, compute.StateSucceeded, op.Compute().ProvisioningState())
 	assert.NotEmpty(t, op.Compute().Properties().ClusterFQDN)
 }
+
+// A hung status GET is skipped after WaitOptions.PollTimeout; the wait goes
+// on with the next poll instead of sitting out the per-attempt timeout.
+func TestWaitSkipsAHungPoll(t *testing.T) {
+	srv, ws := newLocal(t)
+	srv.InjectFault(emulator.Fault{Match: func(r *http.Request) bool {
+		return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/operations/")
+	}, Delay: time.Minute})
+	ctx := context.Background()
+	c, err := compute.Create(ctx, ws, "hung-poll", compute.ProvisioningConfiguration{ClusterPurpose: compute.ClusterPurposeDevTest})
+	require.NoError(t, err)
+	start := time.Now()
+	require.NoError(t, c.WaitForCompletion(ctx, &compute.WaitOptions{Frequency: 5 * time.Millisecond, PollTimeout: 100 * time.Millisecond}))
+	assert.Less(t, time.Since(start), 10*time.Second)
+	assert.Equal(t, compute.StateSucceeded, c.ProvisioningState())
+}

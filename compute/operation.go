@@ -80,7 +80,7 @@ func (o *Operation) Wait(ctx context.Context, opts *WaitOptions) error {
 		opts.finished(o, "Succeeded")
 		return nil
 	}
-	p, err := lro.NewARM(o.ws.Pipeline(), o.url, &lro.Options{Frequency: opts.Frequency, Progress: opts.progressFunc(o)})
+	p, err := lro.NewARM(o.ws.Pipeline(), o.url, &lro.Options{Frequency: opts.Frequency, PollTimeout: opts.PollTimeout, Progress: opts.progressFunc(o)})
 	if err != nil {
 		return err
 	}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	goruntime "runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/azureml-go/azureml/auth"
 	"github.com/azureml-go/azureml/workspace"
@@ -235,7 +237,21 @@ func FuzzComputeUpdateResponse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, which uint8) {
 		doc, sent = body, nil
 		cfg := cfgs[int(which)%len(cfgs)]
-		op, err := c.Update(context.Background(), cfg)
+		var (
+			op   *Operation
+			err  error
+			done = make(chan struct{})
+		)
+		go func() {
+			defer close(done)
+			op, err = c.Update(context.Background(), cfg)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			buf := make([]byte, 1<<20)
+			t.Fatalf("Update hung on %q (config %d):\n%s", body, which, buf[:goruntime.Stack(buf, true)])
+		}
 		if err != nil {
 			return
 		}

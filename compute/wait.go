@@ -19,6 +19,12 @@ type WaitOptions struct {
 	// Frequency is the wait between polls when the service sends no Retry-After hint.
 	// Default 5 s, as azureml-core.
 	Frequency time.Duration
+	// PollTimeout bounds each status GET of the wait, its retries included. A
+	// poll that gets no answer in time is skipped and the next follows after
+	// Frequency, so one hung GET does not end the wait (only ctx does).
+	// Default 80 s (azureml-core's timeout of an operation GET); negative
+	// means no bound.
+	PollTimeout time.Duration
 }
 
 // ProgressEvent reports a state of a compute operation.

@@ -75,17 +75,42 @@ func (c AksEndpointDeployConfig) Validate() error {
 	return &webservice.ValidationError{Problems: problems}
 }
 
+// Compile-time check: model.Deploy also checks the rules that need the
+// endpoint's name before any request.
+var _ model.ServiceNameValidator = AksEndpointDeployConfig{}
+
+// ValidateFor applies the rules that need the endpoint's name, which
+// model.Deploy passes before any request: the first version must not be
+// named like the endpoint. It returns a *webservice.ValidationError, or nil;
+// Validate has every other rule.
+func (c AksEndpointDeployConfig) ValidateFor(endpointName string) error {
+	if p, bad := versionNamedLikeEndpoint(c.VersionName, endpointName); bad {
+		return &webservice.ValidationError{Problems: []webservice.Problem{p}}
+	}
+	return nil
+}
+
+// versionNamedLikeEndpoint is the problem of a first version named like its
+// endpoint.
+func versionNamedLikeEndpoint(version, endpointName string) (webservice.Problem, bool) {
+	if version == "" || version != endpointName {
+		return webservice.Problem{}, false
+	}
+	return webservice.Problem{Field: "VersionName", Param: "version_name",
+		Rule: fmt.Sprintf("must differ from the endpoint name %q: endpoint-level updates (auth, App Insights) of an endpoint with such a version fail (MicrosoftDocs/azure-docs#53364)", endpointName)}, true
+}
+
 // ComputeName returns ComputeTargetName when set, else targetName.
 func (c AksEndpointDeployConfig) ComputeName(targetName string) string {
 	return c.AksDeployConfig.ComputeName(targetName)
 }
 
 // CreateBody renders the create request of reference §6.1 for model.Deploy.
-// It refuses a version named like the endpoint (see VersionName).
+// Like ValidateFor (which model.Deploy calls first) it refuses a version
+// named like the endpoint, for callers that build the body themselves.
 func (c AksEndpointDeployConfig) CreateBody(req model.CreateRequest) ([]byte, error) {
-	if c.VersionName == req.Name {
-		return nil, &webservice.ValidationError{Problems: []webservice.Problem{{Field: "VersionName", Param: "version_name",
-			Rule: fmt.Sprintf("must differ from the endpoint name %q: endpoint-level updates (auth, App Insights) of an endpoint with such a version fail (MicrosoftDocs/azure-docs#53364)", req.Name)}}}
+	if p, bad := versionNamedLikeEndpoint(c.VersionName, req.Name); bad {
+		return nil, &webservice.ValidationError{Problems: []webservice.Problem{p}}
 	}
 	if p := c.TrafficPercentile; p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0)) {
 		return nil, fmt.Errorf("endpoint: traffic percentile %v is not a number", *p)

@@ -1,6 +1,7 @@
 package endpoint
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"math"
@@ -90,4 +91,30 @@ func TestDeployConfigValidate(t *testing.T) {
 	assert.True(t, ve.HasField("VersionName"))
 	assert.Contains(t, err.Error(), "must differ from the endpoint name")
 	assert.False(t, errors.Is(err, ErrNotFound))
+}
+
+func TestDeployConfigValidateForEndpointName(t *testing.T) {
+	cfg := AksEndpointDeployConfig{VersionName: "rollout",
+		AksDeployConfig: webservice.AksDeployConfig{AutoscaleEnabled: to.Ptr(false), NumReplicas: to.Ptr(1)}}
+	require.NoError(t, cfg.Validate())
+	require.NoError(t, cfg.ValidateFor("other"))
+	err := cfg.ValidateFor("rollout")
+	var ve *webservice.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.HasField("VersionName"))
+	assert.Contains(t, err.Error(), `must differ from the endpoint name "rollout"`)
+
+	// model.Deploy asks before any request (a nil workspace would fail any
+	// request) and reports it with its own problems.
+	_, err = model.Deploy(context.Background(), nil, "rollout", []*model.Model{{ID: "m:1", Framework: model.FrameworkOnnx}}, nil, cfg, nil, nil)
+	var me *model.ValidationError
+	require.ErrorAs(t, err, &me)
+	fields := map[string]bool{}
+	for _, p := range me.Problems {
+		fields[p.Field] = true
+	}
+	for _, f := range []string{"ws", "DeployConfig.VersionName", "target"} {
+		assert.True(t, fields[f], "missing %s in %v", f, err)
+	}
+	assert.Contains(t, err.Error(), "must differ from the endpoint name")
 }

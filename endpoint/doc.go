@@ -27,9 +27,13 @@
 // CreateVersion, UpdateVersion and DeleteVersion send the JSON Patch of
 // azureml-core (PATCH {MMS}/services/{endpoint}), including the operations
 // that flip the other versions' isDefault and type when a new default or
-// control is chosen. Before sending, they apply the change to the endpoint's
-// current plan and validate the result, so an invalid split never reaches the
-// service. Unlike azureml-core, each returns an operation to wait on.
+// control is chosen. They refuse what is invalid on its own (a version name,
+// a percentile outside 0–100, a setting, the models) before any request; then
+// they read the endpoint, apply the change to its current plan and validate
+// the result, so an invalid split never reaches the service. Every problem of
+// a step is reported at once. Unlike azureml-core, each returns an operation
+// to wait on. Update (the endpoint's own auth, App Insights, tags,
+// description and properties) checks in the same two steps.
 //
 // # Deploying, scoring and the rest
 //

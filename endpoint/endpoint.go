@@ -206,6 +206,16 @@ func (e *AksEndpoint) String() string {
 	return "AksEndpoint " + e.name + " (" + s + ")"
 }
 
+// GoString is String, so that %#v prints the summary rather than the
+// endpoint's internals (its web-service view and scoring clients reach the
+// keys and tokens).
+func (e *AksEndpoint) GoString() string {
+	if e == nil {
+		return "(*endpoint.AksEndpoint)(nil)"
+	}
+	return e.String()
+}
+
 // Versions returns the endpoint's versions, sorted by name, each with its
 // state, traffic percentile, effective share, isDefault and type.
 func (e *AksEndpoint) Versions() []Version {

@@ -153,9 +153,6 @@ type EndpointUpdate struct {
 	Properties map[string]string
 }
 
-// errNoUpdate is azureml-core's message for an update without parameters.
-var errNoUpdate = errors.New("endpoint: no parameters provided to update")
-
 // endpointUpdatePatch builds the endpoint-level update patch of reference
 // §6.2: replace /authEnabled, /aadAuthEnabled, /appInsightsEnabled, /kvTags,
 // /description, then add /properties/{key} per property (sorted by key).

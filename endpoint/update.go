@@ -2,7 +2,6 @@ package endpoint
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/azureml-go/azureml/webservice"
@@ -15,18 +14,21 @@ type UpdateOptions struct {
 }
 
 // Update changes the endpoint itself (azureml-core AksEndpoint.update):
-// authentication, App Insights, tags, description and properties. It reads
-// the endpoint first and reports every problem before sending, as a
-// *webservice.ValidationError: nothing to update; key and token
-// authentication both on (after the change); a property key the endpoint
+// authentication, App Insights, tags, description and properties.
+//
+// Problems are reported as a *webservice.ValidationError, every one at once
+// in each of two steps. Before any request: nothing to update (IsNoUpdate
+// also reports it), key and token authentication both set to true, an empty
+// property key. Then, after reading the endpoint: key and token
+// authentication both on once the change is applied (the update turns one
+// on while the endpoint has the other), and a property key the endpoint
 // already has (properties are add-only).
 func (e *AksEndpoint) Update(ctx context.Context, u EndpointUpdate, opts *UpdateOptions) (*Operation, error) {
 	if opts == nil {
 		opts = &UpdateOptions{}
 	}
-	if u.AuthEnabled == nil && u.TokenAuthEnabled == nil && u.EnableAppInsights == nil &&
-		u.Description == nil && u.Tags == nil && u.Properties == nil {
-		return nil, errNoUpdate
+	if err := u.Validate(); err != nil {
+		return nil, err
 	}
 	if err := e.Refresh(ctx); err != nil {
 		return nil, err
@@ -40,11 +42,8 @@ func (e *AksEndpoint) Update(ctx context.Context, u EndpointUpdate, opts *Update
 		tokenAuth = *u.TokenAuthEnabled
 	}
 	if keyAuth && tokenAuth {
-		rule := "cannot both be true"
-		if u.AuthEnabled == nil || u.TokenAuthEnabled == nil {
-			rule = "cannot both be true: the endpoint has the other one on; set it to false in the same update"
-		}
-		ps = append(ps, webservice.Problem{Field: "AuthEnabled/TokenAuthEnabled", Param: "auth_enabled/token_auth_enabled", Rule: rule})
+		ps = append(ps, webservice.Problem{Field: "AuthEnabled/TokenAuthEnabled", Param: "auth_enabled/token_auth_enabled",
+			Rule: "cannot both be true: the endpoint has the other one on; set it to false in the same update"})
 	}
 	current := e.Properties()
 	for _, k := range sortedKeys(u.Properties) {
@@ -68,8 +67,26 @@ func (e *AksEndpoint) Update(ctx context.Context, u EndpointUpdate, opts *Update
 	return op, nil
 }
 
-// IsNoUpdate reports whether err says that an Update or UpdateVersion was
-// called with nothing to change.
-func IsNoUpdate(err error) bool {
-	return errors.Is(err, errNoUpdate) || errors.Is(err, errNoVersionUpdate)
+// Validate checks what can be checked without the endpoint, as Update does
+// before any request, and returns every problem as a
+// *webservice.ValidationError, or nil: nothing to update (IsNoUpdate also
+// reports it), key and token authentication both set to true, an empty
+// property key. The rules that need the endpoint (the other auth mode
+// already on, a property already set) are Update's, after it reads it.
+func (u EndpointUpdate) Validate() error {
+	if u.AuthEnabled == nil && u.TokenAuthEnabled == nil && u.EnableAppInsights == nil &&
+		u.Description == nil && u.Tags == nil && u.Properties == nil {
+		return newNoUpdateError("EndpointUpdate", "AuthEnabled, TokenAuthEnabled, EnableAppInsights, Description, Tags or Properties")
+	}
+	var ps []webservice.Problem
+	if isTrue(u.AuthEnabled) && isTrue(u.TokenAuthEnabled) {
+		ps = append(ps, webservice.Problem{Field: "AuthEnabled/TokenAuthEnabled", Param: "auth_enabled/token_auth_enabled", Rule: "cannot both be true"})
+	}
+	if _, ok := u.Properties[""]; ok {
+		ps = append(ps, webservice.Problem{Field: "Properties", Param: "properties", Rule: "keys must not be empty"})
+	}
+	if len(ps) > 0 {
+		return &webservice.ValidationError{Problems: ps}
+	}
+	return nil
 }

@@ -63,21 +63,19 @@ type DeleteVersionOptions struct {
 	SkipPreflight bool
 }
 
-// errNoVersionUpdate is azureml-core's message for update_version without
-// parameters.
-var errNoVersionUpdate = errors.New("endpoint: no parameters provided to update a version")
-
 // CreateVersion adds a version to the endpoint (azureml-core create_version)
 // and returns the operation deploying it.
 //
-// Before any upload or change it checks, and reports all at once: the
-// version name (service-name rule, not the endpoint's name), the settings
-// (webservice.AksDeployConfig rules, as a *webservice.ValidationError), the
-// models and inference configuration (*model.ValidationError), and — after
-// reading the endpoint — the traffic plan the endpoint would have
-// (*PlanError: at most six versions, one default, one control, percentiles
-// within 0–100 and totalling at most 100). The errors are joined; reach each
-// with errors.As.
+// It checks its input in two steps, each reporting every problem at once
+// (the errors are joined; reach each with errors.As). First, before any
+// request, what is wrong whatever the endpoint holds: the version name
+// (service-name rule, not the endpoint's name) and percentile (0–100) as a
+// *PlanError, the settings (webservice.AksDeployConfig rules) as a
+// *webservice.ValidationError, the models and inference configuration as a
+// *model.ValidationError. Then, after reading the endpoint, the traffic plan
+// the endpoint would have (*PlanError: the version does not exist yet, at
+// most six versions, one default, one control, percentiles totalling at most
+// 100).
 //
 // Then it uploads the driver and source package and sends the §6.2 JSON
 // Patch: the flips of the other versions' isDefault (IsDefault) and type
@@ -88,30 +86,19 @@ func (e *AksEndpoint) CreateVersion(ctx context.Context, version string, models 
 		opts = &CreateVersionOptions{}
 	}
 	cfg := opts.deployConfig()
-	var errs []error
-	var ps planProblems
-	if version == e.name {
-		ps.add(RuleEndpointName, version, "version name %s must differ from the endpoint name: endpoint-level updates (auth, App Insights) of an endpoint with such a version fail (MicrosoftDocs/azure-docs#53364)", quoteName(version))
+	ps := e.versionProblems(OpCreate, version, opts.TrafficPercentile)
+	if err := errors.Join(ps.err(), cfg.Validate(), validateModels("CreateVersion", models, ic)); err != nil {
+		return nil, err
 	}
-	errs = append(errs, cfg.Validate(), validateModels(models, ic))
-	ids := modelIDs(models)
-	var change PlanChange
 	if err := e.Refresh(ctx); err != nil {
-		if local := errors.Join(append(errs, ps.err())...); local != nil {
-			return nil, local
-		}
 		return nil, err
 	}
-	op := VersionOp{Kind: OpCreate, Version: version, TrafficPercentile: opts.TrafficPercentile,
-		IsDefault: &opts.IsDefault, IsControl: &opts.IsControl}
-	change, planErr := e.TrafficPlan().Apply(op)
-	if planErr != nil {
-		ps = append(ps, planErr.(*PlanError).Problems...)
-	}
-	if err := errors.Join(append(errs, ps.err())...); err != nil {
+	change, err := e.TrafficPlan().Apply(VersionOp{Kind: OpCreate, Version: version, TrafficPercentile: opts.TrafficPercentile,
+		IsDefault: &opts.IsDefault, IsControl: &opts.IsControl})
+	if err != nil {
 		return nil, err
 	}
-	eir, err := buildImageRequest(ctx, e, ic, ids)
+	eir, err := buildImageRequest(ctx, e, ic, modelIDs(models))
 	if err != nil {
 		return nil, err
 	}
@@ -129,26 +116,37 @@ func (e *AksEndpoint) CreateVersion(ctx context.Context, version string, models 
 }
 
 // UpdateVersion changes a version (azureml-core update_version) and returns
-// the operation applying the change. Like CreateVersion it reports every
-// problem before anything is sent, including the traffic plan the endpoint
-// would have. The §6.2 ops go out in azureml-core's order, with the flips of
-// the other versions' isDefault and type when IsDefault or IsControl is true.
+// the operation applying the change.
+//
+// Like CreateVersion it checks in two steps, each reporting every problem at
+// once. Before any request: nothing to update (a *webservice.ValidationError
+// that IsNoUpdate also reports), the version name and percentile
+// (*PlanError), each setting on its own (*webservice.ValidationError), the
+// models and inference configuration (*model.ValidationError). After reading
+// the endpoint: the settings against the version's current ones (a limit
+// below its request, a replica count while autoscaling, …) and the traffic
+// plan the endpoint would have (*PlanError).
+//
+// The §6.2 ops go out in azureml-core's order, with the flips of the other
+// versions' isDefault and type when IsDefault or IsControl is true.
 func (e *AksEndpoint) UpdateVersion(ctx context.Context, version string, opts UpdateVersionOptions) (*Operation, error) {
 	if opts.isZero() {
-		return nil, errNoVersionUpdate
+		return nil, newNoUpdateError("UpdateVersionOptions",
+			"a setting, TrafficPercentile, IsDefault, IsControl, Models or InferenceConfig")
 	}
 	var errs []error
-	if opts.Models != nil || opts.InferenceConfig != nil {
-		if opts.Models != nil {
-			errs = append(errs, validateModels(opts.Models, opts.InferenceConfig))
-		} else {
-			errs = append(errs, opts.InferenceConfig.Validate())
-		}
+	errs = append(errs, e.versionProblems(OpUpdate, version, opts.TrafficPercentile).err(),
+		validateSettingsUpdate(VersionSettings{}, opts.VersionSettings))
+	switch {
+	case opts.Models != nil:
+		errs = append(errs, validateModels("UpdateVersion", opts.Models, opts.InferenceConfig))
+	case opts.InferenceConfig != nil:
+		errs = append(errs, opts.InferenceConfig.Validate())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	if err := e.Refresh(ctx); err != nil {
-		if local := errors.Join(append(errs, validateSettingsUpdate(VersionSettings{}, opts.VersionSettings))...); local != nil {
-			return nil, local
-		}
 		return nil, err
 	}
 	var current VersionSettings
@@ -156,10 +154,9 @@ func (e *AksEndpoint) UpdateVersion(ctx context.Context, version string, opts Up
 	if v, ok := e.Version(version); ok {
 		current, currentModels = v.Settings, v.ModelIDs
 	}
-	errs = append(errs, validateSettingsUpdate(current, opts.VersionSettings))
 	change, planErr := e.TrafficPlan().Apply(VersionOp{Kind: OpUpdate, Version: version,
 		TrafficPercentile: opts.TrafficPercentile, IsDefault: opts.IsDefault, IsControl: opts.IsControl})
-	if err := errors.Join(append(errs, planErr)...); err != nil {
+	if err := errors.Join(validateSettingsUpdate(current, opts.VersionSettings), planErr); err != nil {
 		return nil, err
 	}
 	var eir json.RawMessage
@@ -177,6 +174,22 @@ func (e *AksEndpoint) UpdateVersion(ctx context.Context, version string, opts Up
 		TrafficPercentile: opts.TrafficPercentile, IsDefault: opts.IsDefault, IsControl: opts.IsControl,
 	}, eir)
 	return e.send(ctx, patch, opts.SkipPreflight, change)
+}
+
+// versionProblems returns the traffic rules a version operation breaks
+// whatever the endpoint holds: the version name (for a create, also not the
+// endpoint's name) and the explicit percentile.
+func (e *AksEndpoint) versionProblems(kind OpKind, version string, pct *float64) planProblems {
+	var ps planProblems
+	if msg := nameProblem(version); msg != "" {
+		ps.add(RuleVersionName, version, "version name %s %s", quoteName(version), msg)
+	} else if kind == OpCreate && version == e.name {
+		ps.add(RuleEndpointName, version, "version name %s must differ from the endpoint name: endpoint-level updates (auth, App Insights) of an endpoint with such a version fail (MicrosoftDocs/azure-docs#53364)", quoteName(version))
+	}
+	if pct != nil && !(*pct >= 0 && *pct <= 100) { // also catches NaN
+		ps.add(RulePercentile, version, "version %s: traffic percentile %s must be within 0–100", quoteName(version), formatPercent(*pct))
+	}
+	return ps
 }
 
 // DeleteVersion removes a version (azureml-core delete_version: one "remove
@@ -249,8 +262,9 @@ func (o UpdateVersionOptions) isZero() bool {
 		o.Models == nil && o.InferenceConfig == nil
 }
 
-// validateModels applies model.Deploy's rules to the models of a version.
-func validateModels(models []*model.Model, ic *model.InferenceConfig) error {
+// validateModels applies model.Deploy's rules to the models of a version; op
+// names the call in the *model.ValidationError.
+func validateModels(op string, models []*model.Model, ic *model.InferenceConfig) error {
 	var ps []model.FieldError
 	for i, m := range models {
 		if m == nil || m.ID == "" {
@@ -277,7 +291,7 @@ func validateModels(models []*model.Model, ic *model.InferenceConfig) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	return &model.ValidationError{Op: "CreateVersion", Problems: ps}
+	return &model.ValidationError{Op: op, Problems: ps}
 }
 
 func modelIDs(models []*model.Model) []string {

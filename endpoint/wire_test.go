@@ -115,19 +115,36 @@ func TestWireUpdateVersionRefusedBeforeSending(t *testing.T) {
 	ep, err := Get(ctx, ws, "rollout")
 	require.NoError(t, err)
 
+	// Invalid on its own: refused before any request, every problem at once.
 	_, err = ep.UpdateVersion(ctx, "versionb", UpdateVersionOptions{})
 	assert.True(t, IsNoUpdate(err), "%v", err)
+	var ve *webservice.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.HasField("UpdateVersionOptions"), "%v", err)
 
-	expectGET(t, twoVersions(t)) // read, then refused: no PATCH
-	_, err = ep.UpdateVersion(ctx, "versionb", UpdateVersionOptions{
-		TrafficPercentile: to.Ptr(95.0), VersionSettings: VersionSettings{CPUCores: to.Ptr(-1.0), NumReplicas: to.Ptr(2)},
+	_, err = ep.UpdateVersion(ctx, "Version_B", UpdateVersionOptions{
+		TrafficPercentile: to.Ptr(-5.0), VersionSettings: VersionSettings{CPUCores: to.Ptr(-1.0), NumReplicas: to.Ptr(0)},
+		Models: []*model.Model{nil},
 	})
 	var pe *PlanError
 	require.ErrorAs(t, err, &pe)
-	assert.True(t, pe.Has(RuleTotal))
-	var ve *webservice.ValidationError
+	assert.True(t, pe.Has(RuleVersionName) && pe.Has(RulePercentile), "%v", err)
 	require.ErrorAs(t, err, &ve)
-	assert.True(t, ve.HasField("CPUCores"))
+	assert.True(t, ve.HasField("CPUCores") && ve.HasField("NumReplicas"), "%v", err)
+	var me *model.ValidationError
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, "UpdateVersion", me.Op)
+	assert.False(t, IsNoUpdate(err))
+
+	// Valid on its own, invalid against the endpoint: refused after one read.
+	expectGET(t, twoVersions(t))
+	_, err = ep.UpdateVersion(ctx, "versionb", UpdateVersionOptions{
+		TrafficPercentile: to.Ptr(95.0), VersionSettings: VersionSettings{CPUCoresLimit: to.Ptr(0.05), NumReplicas: to.Ptr(2)}, // the request is 0.1
+	})
+	require.ErrorAs(t, err, &pe)
+	assert.True(t, pe.Has(RuleTotal))
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.HasField("CPUCoresLimit"), "%v", err)
 	assert.False(t, ve.HasField("NumReplicas"), "autoscale is off on the version: %v", err)
 
 	expectGET(t, twoVersions(t))
@@ -182,12 +199,22 @@ func TestWireEndpointUpdateRefused(t *testing.T) {
 	ep, err := Get(ctx, ws, "rollout")
 	require.NoError(t, err)
 
+	// Invalid on its own: refused before any request.
 	_, err = ep.Update(ctx, EndpointUpdate{}, nil)
 	assert.True(t, IsNoUpdate(err))
+	var ve *webservice.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.HasField("EndpointUpdate"), "%v", err)
+	assert.Contains(t, err.Error(), "no parameters provided to update")
+
+	_, err = ep.Update(ctx, EndpointUpdate{AuthEnabled: to.Ptr(true), TokenAuthEnabled: to.Ptr(true), Properties: map[string]string{"": "x"}}, nil)
+	require.ErrorAs(t, err, &ve)
+	assert.Len(t, ve.Problems, 2, "%v", err)
+	assert.True(t, ve.HasField("AuthEnabled/TokenAuthEnabled") && ve.HasField("Properties"), "%v", err)
+	assert.False(t, IsNoUpdate(err))
 
 	expectGET(t, twoVersions(t)) // key auth is on: turning token auth on alone is refused
 	_, err = ep.Update(ctx, EndpointUpdate{TokenAuthEnabled: to.Ptr(true), Properties: map[string]string{"owner": "you"}}, nil)
-	var ve *webservice.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Len(t, ve.Problems, 2)
 	assert.Contains(t, err.Error(), "set it to false in the same update")
@@ -244,14 +271,14 @@ func TestWireCreateVersionRefusedWithEveryProblem(t *testing.T) {
 	ep, err := Get(ctx, ws, "rollout")
 	require.NoError(t, err)
 
-	expectGET(t, endpointGET(t, six, nil)) // one read, then nothing sent
+	// Invalid on its own: nothing is read or sent, every problem is named.
 	_, err = ep.CreateVersion(ctx, "rollout", []*model.Model{{ID: "m:1", Framework: model.FrameworkCustom}}, nil, &CreateVersionOptions{
 		TrafficPercentile: to.Ptr(101.0),
 		VersionSettings:   VersionSettings{MemoryGB: to.Ptr(0.0)},
 	})
 	var pe *PlanError
 	require.ErrorAs(t, err, &pe)
-	for _, rule := range []PlanRule{RuleEndpointName, RuleVersionCount, RulePercentile} {
+	for _, rule := range []PlanRule{RuleEndpointName, RulePercentile} {
 		assert.True(t, pe.Has(rule), "missing %s in %v", rule, err)
 	}
 	var ve *webservice.ValidationError
@@ -260,6 +287,22 @@ func TestWireCreateVersionRefusedWithEveryProblem(t *testing.T) {
 	var me *model.ValidationError
 	require.ErrorAs(t, err, &me)
 	assert.Contains(t, err.Error(), "cannot be deployed without an InferenceConfig")
+
+	_, err = ep.CreateVersion(ctx, "Green", []*model.Model{{ID: "m:1", Framework: model.FrameworkOnnx}}, nil, nil)
+	require.ErrorAs(t, err, &pe)
+	assert.True(t, pe.Has(RuleVersionName), "%v", err)
+	assert.Len(t, pe.Problems, 1, "%v", err)
+
+	// Valid on its own, invalid against the endpoint: one read, then nothing sent.
+	expectGET(t, endpointGET(t, six, nil))
+	_, err = ep.CreateVersion(ctx, "version7", []*model.Model{{ID: "m:1", Framework: model.FrameworkOnnx}}, nil, &CreateVersionOptions{
+		TrafficPercentile: to.Ptr(20.0), IsControl: true,
+	})
+	require.ErrorAs(t, err, &pe)
+	for _, rule := range []PlanRule{RuleVersionCount, RuleTotal} {
+		assert.True(t, pe.Has(rule), "missing %s in %v", rule, err)
+	}
+	assert.False(t, pe.Has(RuleControl), "the other versions become treatments: %v", err)
 }
 
 func TestWirePatchAnswers(t *testing.T) {
@@ -387,3 +430,15 @@ func TestWireDeployCreatesTheEndpoint(t *testing.T) {
 type target string
 
 func (t target) Name() string { return string(t) }
+
+func TestEndpointUpdateValidate(t *testing.T) {
+	assert.NoError(t, EndpointUpdate{Description: to.Ptr("")}.Validate())
+	assert.NoError(t, EndpointUpdate{Tags: map[string]string{}}.Validate(), "an empty map removes every tag")
+	assert.NoError(t, EndpointUpdate{AuthEnabled: to.Ptr(true), TokenAuthEnabled: to.Ptr(false)}.Validate())
+	assert.True(t, IsNoUpdate(EndpointUpdate{}.Validate()))
+	err := EndpointUpdate{AuthEnabled: to.Ptr(true), TokenAuthEnabled: to.Ptr(true)}.Validate()
+	var ve *webservice.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.HasField("AuthEnabled/TokenAuthEnabled"))
+	assert.False(t, IsNoUpdate(err))
+}

@@ -36,7 +36,9 @@ type DeployOptions struct {
 // letters, digits and dashes), at most 1,000 models (none is allowed with an
 // InferenceConfig, as in azureml-core), the InferenceConfig (or, without one,
 // a single model of a no-code framework), the deployment
-// configuration, and that a compute is named (target or configuration).
+// configuration (Validate, and ValidateFor with the service name when it is
+// a ServiceNameValidator), and that a compute is named (target or
+// configuration).
 //
 // Then it uploads the driver and source package (BuildEnvironmentImageRequest),
 // makes the pre-flight validation calls (best-effort, *PreflightError when
@@ -147,18 +149,26 @@ func validateDeploy[S any](ws *workspace.Workspace, name string, models []*Model
 	if cfg == nil {
 		p.add("deploymentConfig", "a deployment configuration is required")
 	} else {
-		cfgErr := cfg.Validate()
-		var fe fieldErrorer
-		if errors.As(cfgErr, &fe) {
-			p = append(p, fe.FieldErrors()...)
-		} else {
-			p.merge(cfgErr)
+		p.mergeConfig(cfg.Validate())
+		if v, ok := cfg.(ServiceNameValidator); ok {
+			p.mergeConfig(v.ValidateFor(name))
 		}
 		if cfg.ComputeName(targetName(target)) == "" {
 			p.add("target", "an AKS web service needs a deployment target or a compute name in its configuration")
 		}
 	}
 	return ids, p.err("Deploy")
+}
+
+// mergeConfig adds the problems of a deployment configuration: one by one
+// when the error can list them as FieldErrors.
+func (p *problems) mergeConfig(err error) {
+	var fe fieldErrorer
+	if errors.As(err, &fe) {
+		*p = append(*p, fe.FieldErrors()...)
+	} else {
+		p.merge(err)
+	}
 }
 
 // postService sends the create request and returns its Operation-Location.

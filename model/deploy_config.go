@@ -22,9 +22,10 @@ type DeploymentTarget interface {
 // *webservice.AksWebservice without a type assertion, and this package does
 // not import the webservice package.
 //
-// The methods are called by Deploy, in this order: Validate and ComputeName
-// before any network call, CreateBody once the assets are uploaded,
-// OpenService once the service accepted the create request.
+// The methods are called by Deploy, in this order: Validate, ValidateFor
+// (when the configuration is a ServiceNameValidator) and ComputeName before
+// any network call, CreateBody once the assets are uploaded, OpenService once
+// the service accepted the create request.
 type DeploymentConfig[S any] interface {
 	// Validate reports every problem of the configuration. An error that has
 	// a FieldErrors() []FieldError method contributes its problems one by
@@ -39,6 +40,17 @@ type DeploymentConfig[S any] interface {
 	// OpenService returns the handle of the service whose create request was
 	// accepted.
 	OpenService(ctx context.Context, ws *workspace.Workspace, d Deployment) (S, error)
+}
+
+// ServiceNameValidator is implemented by a DeploymentConfig whose rules
+// depend on the name of the service it deploys (an AKS endpoint's first
+// version must not be named like the endpoint). Deploy calls ValidateFor
+// with the service name right after Validate, before any network call, and
+// reports its problems together with every other one (an error with a
+// FieldErrors() []FieldError method contributes them one by one). ValidateFor
+// reports only the rules that need the name; Validate has the others.
+type ServiceNameValidator interface {
+	ValidateFor(serviceName string) error
 }
 
 // CreateRequest is what Deploy contributes to the create body.

@@ -72,6 +72,49 @@ func TestDeployMergesEveryProblemBeforeAnyRequest(t *testing.T) {
 	assert.Equal(t, "Deploy", ve.Op)
 }
 
+// namedConfig is a fakeConfig with a rule on the service name.
+type namedConfig struct {
+	fakeConfig
+	seen *string
+}
+
+func (c namedConfig) ValidateFor(serviceName string) error {
+	*c.seen = serviceName
+	if serviceName == "taken-name" {
+		return fakeProblems{{Field: "DeployConfig.VersionName", Message: "must differ from the service name"}}
+	}
+	return nil
+}
+
+func TestDeployCallsValidateForWithTheServiceName(t *testing.T) {
+	var seen string
+	cfg := namedConfig{fakeConfig: fakeConfig{problems: []FieldError{{Field: "DeployConfig.CPUCores", Message: "must be > 0"}}}, seen: &seen}
+	m := &Model{ID: "sk:1", Framework: FrameworkScikitLearn}
+	_, err := validateDeploy[string](&workspace.Workspace{}, "taken-name", []*Model{m}, nil, cfg, target("aks"))
+	assert.Equal(t, "taken-name", seen)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	fields := []string{}
+	for _, p := range ve.Problems {
+		fields = append(fields, p.Field)
+	}
+	assert.Equal(t, []string{"DeployConfig.CPUCores", "DeployConfig.VersionName"}, fields, "Validate's problems, then ValidateFor's")
+
+	cfg.problems = nil
+	_, err = validateDeploy[string](&workspace.Workspace{}, "free-name", []*Model{m}, nil, cfg, target("aks"))
+	assert.NoError(t, err)
+	assert.Equal(t, "free-name", seen)
+
+	// A plain error of ValidateFor is reported too.
+	_, err = Deploy[string](context.Background(), nil, "taken-name", []*Model{m}, nil, plainNamed{}, target("aks"), nil)
+	require.ErrorAs(t, err, &ve)
+	assert.Contains(t, err.Error(), "plain name problem")
+}
+
+type plainNamed struct{ fakeConfig }
+
+func (plainNamed) ValidateFor(string) error { return errors.New("plain name problem") }
+
 func TestDeployTargetOrConfiguredCompute(t *testing.T) {
 	m := &Model{ID: "sk:1", Framework: FrameworkScikitLearn}
 	_, err := validateDeploy[string](&workspace.Workspace{}, "svc", []*Model{m}, nil, fakeConfig{compute: "from-config"}, nil)

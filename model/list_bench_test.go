@@ -1,8 +1,11 @@
 package model_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"runtime"
 	"sync"
 	"testing"
@@ -145,37 +148,112 @@ func seedModels(tb testing.TB, srv *emulator.Server, n int) {
 	}
 }
 
+// replay records every answer of the local workspace once, then serves the same bytes
+// from memory: walking replayed pages measures the SDK alone, without the heap the
+// in-process local workspace uses to build each page.
+type replay struct {
+	inner     http.RoundTripper
+	mu        sync.Mutex
+	recording bool
+	answers   map[string][]byte // method + URL -> body
+}
+
+func (r *replay) RoundTrip(req *http.Request) (*http.Response, error) {
+	key := req.Method + " " + req.URL.String()
+	r.mu.Lock()
+	recording, body, ok := r.recording, r.answers[key], false
+	if !recording {
+		_, ok = r.answers[key]
+	}
+	r.mu.Unlock()
+	if recording {
+		resp, err := r.inner.RoundTrip(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			return resp, err
+		}
+		b, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r.mu.Lock()
+		r.answers[key] = b
+		r.mu.Unlock()
+		resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+		return resp, nil
+	}
+	if !ok {
+		return nil, fmt.Errorf("replay: %s was not recorded", key)
+	}
+	return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)), Request: req}, nil
+}
+
+// pagingFigures are the peaks of one kind of walk, in bytes.
+type pagingFigures struct{ lazyLive, lazySampled, eagerLive, eagerSampled uint64 }
+
+func (p *pagingFigures) walk(b *testing.B, ws *workspace.Workspace, total int) {
+	ctx := context.Background()
+	n, live, sampled, err := walkLazy(ctx, ws, model.DefaultPageCount)
+	if err != nil || n != total {
+		b.Fatalf("lazy walk: %d models, %v", n, err)
+	}
+	p.lazyLive, p.lazySampled = max(p.lazyLive, live), max(p.lazySampled, sampled)
+	n, live, sampled, err = walkEager(ctx, ws, model.DefaultPageCount)
+	if err != nil || n != total {
+		b.Fatalf("eager walk: %d models, %v", n, err)
+	}
+	p.eagerLive, p.eagerSampled = max(p.eagerLive, live), max(p.eagerSampled, sampled)
+}
+
+func (p *pagingFigures) report(b *testing.B, prefix string) {
+	const mib = 1 << 20
+	ratio := func(a, b uint64) float64 { return float64(a) / float64(max(b, 1)) }
+	b.ReportMetric(float64(p.lazyLive)/mib, prefix+"lazy-live-MiB")
+	b.ReportMetric(float64(p.eagerLive)/mib, prefix+"eager-live-MiB")
+	b.ReportMetric(ratio(p.eagerLive, p.lazyLive), prefix+"eager/lazy-live")
+	b.ReportMetric(float64(p.lazySampled)/mib, prefix+"lazy-sampled-MiB")
+	b.ReportMetric(float64(p.eagerSampled)/mib, prefix+"eager-sampled-MiB")
+	b.ReportMetric(ratio(p.eagerSampled, p.lazySampled), prefix+"eager/lazy-sampled")
+}
+
 // BenchmarkListPagingMemory walks 10,000 models with the default page size (255) lazily
-// and eagerly, and reports both peaks and their ratio. Run it with
+// and eagerly, and reports the peaks and their ratios twice: "local-" against the
+// in-process local workspace (its page building included in the sampled heap), and
+// "sdk-" over the same pages replayed from memory (the SDK alone). Run it with
 //
 //	go test -run '^$' -bench BenchmarkListPagingMemory -benchtime 3x ./model
 func BenchmarkListPagingMemory(b *testing.B) {
 	const total = 10000
+	ctx := context.Background()
 	srv, ws := workspacetest.NewServer(b, nil)
 	seedModels(b, srv, total)
-	ctx := context.Background()
-	var lazyLive, lazySampled, eagerLive, eagerSampled uint64
+	// Record every answer of one walk (workspace discovery included), then replay.
+	rec := &replay{inner: http.DefaultTransport, recording: true, answers: map[string][]byte{}}
+	recording, err := workspacetest.Connect(ctx, srv, &workspace.Options{HTTPClient: &http.Client{Transport: rec}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n, _, _, err := walkLazy(ctx, recording, model.DefaultPageCount); err != nil || n != total {
+		b.Fatalf("recording walk: %d models, %v", n, err)
+	}
+	rec.mu.Lock()
+	rec.recording = false
+	rec.mu.Unlock()
+	replayed, err := workspacetest.Connect(ctx, srv, &workspace.Options{HTTPClient: &http.Client{Transport: rec}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var local, sdk pagingFigures
 	b.ResetTimer()
 	for range b.N {
-		n, live, sampled, err := walkLazy(ctx, ws, model.DefaultPageCount)
-		if err != nil || n != total {
-			b.Fatalf("lazy walk: %d models, %v", n, err)
-		}
-		lazyLive, lazySampled = max(lazyLive, live), max(lazySampled, sampled)
-		n, live, sampled, err = walkEager(ctx, ws, model.DefaultPageCount)
-		if err != nil || n != total {
-			b.Fatalf("eager walk: %d models, %v", n, err)
-		}
-		eagerLive, eagerSampled = max(eagerLive, live), max(eagerSampled, sampled)
+		local.walk(b, ws, total)
+		sdk.walk(b, replayed, total)
 	}
 	b.StopTimer()
-	const mib = 1 << 20
-	b.ReportMetric(float64(lazyLive)/mib, "lazy-live-MiB")
-	b.ReportMetric(float64(eagerLive)/mib, "eager-live-MiB")
-	b.ReportMetric(float64(eagerLive)/float64(max(lazyLive, 1)), "eager/lazy-live")
-	b.ReportMetric(float64(lazySampled)/mib, "lazy-sampled-MiB")
-	b.ReportMetric(float64(eagerSampled)/mib, "eager-sampled-MiB")
-	b.ReportMetric(float64(eagerSampled)/float64(max(lazySampled, 1)), "eager/lazy-sampled")
+	local.report(b, "local-")
+	sdk.report(b, "sdk-")
 }
 
 // TestListPagerHoldsOnePage is the memory bound as a test, on a smaller workspace: the

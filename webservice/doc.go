@@ -15,4 +15,12 @@
 // Every optional setting of [AksDeployConfig] is a pointer: nil means "not
 // set", and the service applies its documented default, exactly as the Python
 // SDK leaves unset parameters to the server.
+//
+// A wait can continue in another process: [AksWebservice.OperationResumeToken]
+// (or [Operation.ResumeToken]) there, [ResumeDeployment] here. Creates and
+// changes are never sent twice; when an answer is lost the SDK reads the
+// service back, and otherwise returns an error matching
+// workspace.ErrOutcomeUnknown that says what to check. Scoring retries only
+// what the service certainly did not run (429 or 503 from its front end, no
+// connection), never sooner than a Retry-After asks.
 package webservice

@@ -180,7 +180,7 @@ func (s *AksWebservice) waitPlain(ctx context.Context, name, location string, op
 	if opts == nil {
 		opts = &WaitOptions{}
 	}
-	p, err := lro.NewMMS(s.ws.Pipeline(), s.ws.MMSURL(""), location, &lro.Options{Frequency: opts.PollFrequency})
+	p, err := lro.NewMMS(s.ws.Pipeline(), s.ws.MMSURL(""), location, &lro.Options{Frequency: opts.PollFrequency, PollTimeout: opts.PollTimeout})
 	if err != nil {
 		return err
 	}

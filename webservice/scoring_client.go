@@ -379,10 +379,17 @@ func readScoring(resp *http.Response) ([]byte, error) {
 			return nil, fmt.Errorf("webservice: reading the scoring response: %w", err)
 		}
 		return buf.Bytes(), nil
+	} else if n > maxScoringResponse {
+		return nil, fmt.Errorf("webservice: the scoring response declares %d bytes, over the %d-byte limit", n, maxScoringResponse)
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxScoringResponse))
+	// Unknown length: read one byte past the limit, so that a longer answer is an
+	// error rather than silently cut.
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxScoringResponse+1))
 	if err != nil {
 		return nil, fmt.Errorf("webservice: reading the scoring response: %w", err)
+	}
+	if len(b) > maxScoringResponse {
+		return nil, fmt.Errorf("webservice: the scoring response is over the %d-byte limit", maxScoringResponse)
 	}
 	return b, nil
 }

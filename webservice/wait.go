@@ -50,6 +50,12 @@ type WaitOptions struct {
 	// LogLines is how many service log lines a failure fetches; 0 means
 	// DefaultLogLines, negative means none.
 	LogLines int
+	// PollTimeout bounds each status GET of the wait, its retries included. A
+	// poll that gets no answer in time is skipped and the next follows after
+	// PollFrequency, so one hung GET does not end the wait (only ctx and
+	// Timeout do). Default 80 s (azureml-core's timeout of an operation GET);
+	// negative means no bound.
+	PollTimeout time.Duration
 }
 
 // WaitForDeployment waits for the service's last create or update operation
@@ -76,7 +82,7 @@ func (s *AksWebservice) waitOperation(ctx context.Context, location string, opts
 	if opts == nil {
 		opts = &WaitOptions{}
 	}
-	lopts := &lro.Options{Frequency: opts.PollFrequency, StreamLog: opts.Progress != nil}
+	lopts := &lro.Options{Frequency: opts.PollFrequency, PollTimeout: opts.PollTimeout, StreamLog: opts.Progress != nil}
 	if opts.Progress != nil {
 		progress := opts.Progress
 		lopts.Progress = func(e lro.Event) {

@@ -40,6 +40,9 @@ type Options struct {
 // Retried: 408, 429, 500, 502, 503, 504, 530 and transient network errors. POST and PATCH
 // calls that create or change something are retried only on 429 and 503, or when the
 // connection failed before the request was written, so a create is never sent twice.
+// When the answer to such a call is lost (the connection broke after the request was
+// sent, TryTimeout, truncated JSON), the error matches ErrOutcomeUnknown; the SDK reads
+// the resource back where it can identify it.
 type RetryOptions struct {
 	// MaxRetries is the number of retries after the first attempt. Default 3; a
 	// negative value disables retries.

@@ -85,6 +85,8 @@ func TestCommandList(t *testing.T) {
 		"endpoint version update":  {"n", "version-name", "traffic-percentile", "is-default"},
 		"endpoint version delete":  {"n", "version-name"},
 		"endpoint traffic show":    {"n"},
+		"computetarget update aks": {"n", "load-balancer-type", "load-balancer-subnet", "ssl-cname", "ssl-cert-file", "ssl-key-file", "ssl-leaf-domain-label", "ssl-disable", "ssl-renew", "no-wait"},
+		"endpoint update":          {"n", "auth-enabled", "token-auth-enabled", "enable-app-insights", "description", "add-tag", "remove-tag", "add-property", "no-wait"},
 	}
 	for path, flags := range want {
 		c, n, _ := findCommand(commands(), strings.Fields(path))
@@ -112,6 +114,8 @@ func TestFindCommandAliases(t *testing.T) {
 		"service get-access-token":         "service token",
 		"service get-logs":                 "service logs",
 		"endpoint realtime create-version": "endpoint version create",
+		"endpoint realtime update":         "endpoint update",
+		"computetarget update":             "computetarget update aks",
 	} {
 		c, _, _ := findCommand(commands(), strings.Fields(alias))
 		if c == nil || c.path != path {
@@ -191,6 +195,22 @@ func TestParseModelRef(t *testing.T) {
 	}
 }
 
+func TestParseModelRefsRefusesTheSameVersionTwice(t *testing.T) {
+	for items, want := range map[string]string{
+		"m:1,m:1":  `"m:1" is given twice`,
+		"m:1,m:01": `"m:1" and "m:01" name the same model m:1`,
+		"m,m":      `"m" is given twice`,
+	} {
+		_, err := parseModelRefs("-m/--model", strings.Split(items, ","))
+		if err == nil || !strings.Contains(err.Error(), want) || exitCode(err) != exitBadInput {
+			t.Errorf("%s: %v, want %q", items, err, want)
+		}
+	}
+	if refs, err := parseModelRefs("-m/--model", []string{"m:1", "m:2", "m"}); err != nil || len(refs) != 3 {
+		t.Errorf("%v %v", refs, err)
+	}
+}
+
 func TestParseKeyValues(t *testing.T) {
 	m, err := parseKeyValues("--tag", []string{"a=b", "c=", "d=e=f"})
 	if err != nil || m["a"] != "b" || m["c"] != "" || m["d"] != "e=f" {
@@ -211,6 +231,15 @@ func TestCheckJSON(t *testing.T) {
 		`{} {}`:      "data after the JSON value",
 		``:           "unexpected end of input",
 		`"just str"`: "",
+		" [1] \n\t":  "",
+		// A stray closing bracket after the value (FINDINGS §1).
+		`{}]`:           "offset 2: data after the JSON value",
+		`{"data":[1]}}`: "offset 12: data after the JSON value",
+		`[1]]`:          "offset 3: data after the JSON value",
+		`1 2`:           "offset 1: data after the JSON value",
+		`{} x`:          "data after the JSON value",
+		// Valid JSON that a float64 cannot hold is the model's business.
+		`{"a": 1e400}`: "",
 	} {
 		err := checkJSON([]byte(in))
 		if (want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), want)) {

@@ -70,6 +70,12 @@ func TestBadInput(t *testing.T) {
 		{"ssl mixed", []string{"computetarget", "create", "aks", "-n", "myaks", "--ssl-cname", "a.example.com", "--ssl-leaf-domain-label", "x"}, []string{"cannot be combined"}},
 		{"ssl cert file unreadable", []string{"computetarget", "create", "aks", "-n", "myaks", "--ssl-cname", "a.example.com", "--ssl-cert-file", "nope.pem", "--ssl-key-file", "nope.key"}, []string{"--ssl-cert-file", "nope.pem"}},
 		{"attach bad resource id", []string{"computetarget", "attach", "aks", "-n", "myaks", "-i", "/subscriptions/s/resourceGroups/rg"}, []string{"-i/--compute-resource-id", "resource-id"}},
+		{"update nothing", []string{"computetarget", "update", "aks", "-n", "myaks"}, []string{"flag --ssl-* (SSL) [required]", "nothing to update"}},
+		{"update two TLS changes", []string{"computetarget", "update", "aks", "-n", "myaks", "--ssl-disable", "--ssl-renew"}, []string{"choose one TLS change"}},
+		{"update certificate and disable", []string{"computetarget", "update", "-n", "myaks", "--ssl-leaf-domain-label", "x", "--ssl-disable"}, []string{"choose one TLS change"}},
+		{"update, all problems", []string{"computetarget", "update", "aks", "-n", "1x", "--load-balancer-type", "Private", "--ssl-cname", "a.example.com"},
+			[]string{"problems", "flag -n/--name", "flag --load-balancer-type (LoadBalancerType) [enum]", "--ssl-cert-file"}},
+		{"update subnet with public IP", []string{"computetarget", "update", "aks", "-n", "myaks", "--load-balancer-type", "PublicIp", "--load-balancer-subnet", "s"}, []string{"subnet-needs-internal-lb"}},
 		{"attach without id", []string{"computetarget", "attach", "aks", "-n", "myaks"}, []string{"missing required flag -i/--compute-resource-id/--resource-id"}},
 
 		// model
@@ -107,9 +113,17 @@ func TestBadInput(t *testing.T) {
 		{"service regen bad key", []string{"service", "keys", "regen", "-n", "svc", "--key", "Tertiary"}, []string{"-k/--key", "not Primary or Secondary"}},
 		{"service logs bad tail", []string{"service", "logs", "-n", "svc", "-l", "0"}, []string{"-l/--num-lines", "at least 1"}},
 		{"service list bad compute type", []string{"service", "list", "--compute-type", "VM"}, []string{"--compute-type", "not AKS"}},
+		{"service run trailing bracket", []string{"service", "run", "-n", "svc", "-d", `{"data": [1]}}`}, []string{"-d/--input-data", "offset 13: data after the JSON value"}},
+		{"service run two values", []string{"service", "run", "-n", "svc", "-d", `[1] [2]`}, []string{"-d/--input-data", "data after the JSON value"}},
 		{"service update nothing", []string{"service", "update", "-n", "svc"}, []string{"nothing to update"}},
 		{"service update bad files", []string{"service", "update", "-n", "svc", "-dc", "dc-invalid.json", "-ic", "ic-badjson.json", "--add-tag", "x"},
 			[]string{"problems", "dc-invalid.json", "ic-badjson.json", "--add-tag"}},
+
+		// endpoint
+		{"endpoint update nothing", []string{"endpoint", "update", "-n", "myep"}, []string{"nothing to update", "--add-tag"}},
+		{"endpoint update, all problems", []string{"endpoint", "update", "-n", "My_Ep", "--auth-enabled", "--token-auth-enabled", "--add-tag", "novalue", "--add-property", "=x"},
+			[]string{"problems", "flag -n/--name", "flag --auth-enabled/--token-auth-enabled (AuthEnabled/TokenAuthEnabled): cannot both be true", `"novalue" is not KEY=VALUE`, `"=x" is not KEY=VALUE`}},
+		{"endpoint update bad boolean", []string{"endpoint", "update", "-n", "myep", "--enable-app-insights=sometimes"}, []string{"--enable-app-insights", "not true or false"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ func computeCommands() []*command {
 	return []*command{
 		computeCreateAKS(),
 		computeAttachAKS(),
+		computeUpdateAKS(),
 		computeDetach(),
 		computeDelete(),
 		computeShow(),

@@ -14,6 +14,7 @@ import (
 func endpointCommands() []*command {
 	return []*command{
 		endpointShow(),
+		endpointUpdate(),
 		endpointVersionCreate(),
 		endpointVersionUpdate(),
 		endpointVersionDelete(),

@@ -37,10 +37,10 @@ type group struct {
 
 // groups lists the command groups in help order.
 var groups = []group{
-	{"computetarget", "AKS compute targets: create, attach, detach, delete, show, list"},
+	{"computetarget", "AKS compute targets: create, attach, update, detach, delete, show, list"},
 	{"model", "models: register, show, list, delete, deploy"},
 	{"service", "web services: show, list, logs, keys, token, run, update, delete"},
-	{"endpoint", "AKS endpoints: versions and traffic"},
+	{"endpoint", "AKS endpoints: show, update, delete, versions and traffic"},
 }
 
 // commands returns every command, in help order.

@@ -100,3 +100,40 @@ func TestComputeNoWaitFinishesInTheNextInvocation(t *testing.T) {
 		t.Errorf("state in the next invocation = %q", v.ProvisioningState)
 	}
 }
+
+// TestComputeTargetUpdate changes TLS and the load balancer of a compute with
+// computetarget update aks, and waits for each change.
+func TestComputeTargetUpdate(t *testing.T) {
+	t.Parallel()
+	c := newServerCLI(t)
+	c.ok("computetarget", "create", "aks", "-n", "updaks", "--cluster-purpose", "DevTest", "-a", "1")
+
+	// Renewal needs a Microsoft-issued certificate: refused once the compute is read.
+	c.fails(exitBadInput, []string{"computetarget", "update", "aks", "-n", "updaks", "--ssl-renew"}, "renew")
+
+	var v computeView
+	r := c.okJSON(&v, "computetarget", "update", "aks", "-n", "updaks", "--ssl-leaf-domain-label", "myservice")
+	if v.ProvisioningState != "Succeeded" || v.SSLStatus != "Auto" { // a Microsoft-issued certificate
+		t.Fatalf("after TLS on: %+v\n%s", v, r)
+	}
+	if !strings.Contains(r.stderr, "Updating compute updaks") {
+		t.Errorf("no progress on stderr:\n%s", r)
+	}
+	c.okJSON(&v, "computetarget", "update", "aks", "-n", "updaks", "--ssl-renew")
+	if v.SSLStatus != "Auto" {
+		t.Errorf("after renew: %+v", v)
+	}
+	c.okJSON(&v, "computetarget", "update", "-n", "updaks", "--ssl-disable")
+	if v.SSLStatus != "Disabled" {
+		t.Errorf("after TLS off: %+v", v)
+	}
+	c.okJSON(&v, "computetarget", "update", "aks", "-n", "updaks", "--load-balancer-type", "InternalLoadBalancer", "--load-balancer-subnet", "aks-subnet")
+	if v.LoadBalancerType != "InternalLoadBalancer" || v.LoadBalancerSubnet != "aks-subnet" {
+		t.Errorf("after the load balancer change: %+v", v)
+	}
+	c.okJSON(&v, "computetarget", "show", "-n", "updaks")
+	if v.LoadBalancerType != "InternalLoadBalancer" || v.SSLStatus != "Disabled" {
+		t.Errorf("shown: %+v", v)
+	}
+	c.fails(exitFailure, []string{"computetarget", "update", "aks", "-n", "nosuchaks", "--ssl-disable"}, "nosuchaks")
+}

@@ -142,3 +142,50 @@ func TestEndpointBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestEndpointUpdate changes an endpoint's authentication, tags, description and
+// properties with endpoint update.
+func TestEndpointUpdate(t *testing.T) {
+	t.Parallel()
+	c := newServerCLI(t)
+	c.copyAssets()
+	c.write("deploymentconfig.json", deploymentConfig)
+	c.ok("computetarget", "create", "aks", "-n", "upaks", "--cluster-purpose", "DevTest")
+	c.ok("model", "register", "-n", "upmodel", "-p", "model.json")
+	var ep endpointView
+	c.okJSON(&ep, "model", "deploy", "-ct", "upaks", "-m", "upmodel:1", "-n", "upendpoint", "-ic", "inferenceconfig.json",
+		"-dc", "deploymentconfig.json", "--version-name", "blue")
+	if !ep.AuthEnabled || ep.TokenAuthEnabled {
+		t.Fatalf("deployed: %+v", ep)
+	}
+
+	// Token auth on while key auth stays on: refused once the endpoint is read.
+	c.fails(exitBadInput, []string{"endpoint", "update", "-n", "upendpoint", "--token-auth-enabled=true"}, "cannot both be true", "set it to false in the same update")
+
+	r := c.okJSON(&ep, "endpoint", "update", "-n", "upendpoint", "--token-auth-enabled", "--auth-enabled=false")
+	if ep.AuthEnabled || !ep.TokenAuthEnabled {
+		t.Fatalf("after the auth switch: %+v\n%s", ep, r)
+	}
+	if !strings.Contains(r.stderr, "Updating endpoint upendpoint") {
+		t.Errorf("no progress on stderr:\n%s", r)
+	}
+	var tok tokenView
+	c.okJSON(&tok, "service", "token", "-n", "upendpoint")
+	var pred prediction
+	c.okJSON(&pred, "service", "run", "-n", "upendpoint", "-d", "@sample-input.json")
+	if len(pred.Predictions) != 2 {
+		t.Errorf("scoring with a token: %+v", pred)
+	}
+
+	c.okJSON(&ep, "endpoint", "update", "-n", "upendpoint", "--add-tag", "stage=prod", "--add-tag", "team=ml",
+		"--description", "blue/green", "--add-property", "owner=me", "--enable-app-insights=false")
+	if ep.Tags["stage"] != "prod" || ep.Tags["team"] != "ml" || ep.Description != "blue/green" {
+		t.Errorf("after the tags: %+v", ep)
+	}
+	c.fails(exitBadInput, []string{"endpoint", "update", "-n", "upendpoint", "--add-property", "owner=you"}, "flag --add-property (Properties)", `"owner" is already set`)
+	c.okJSON(&ep, "endpoint", "update", "-n", "upendpoint", "--remove-tag", "stage")
+	if _, ok := ep.Tags["stage"]; ok || ep.Tags["team"] != "ml" {
+		t.Errorf("after removing a tag: %+v", ep.Tags)
+	}
+	c.fails(exitFailure, []string{"endpoint", "update", "-n", "nosuchendpoint", "--description", "x"}, "not found")
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,17 +74,23 @@ func parseModelRef(flagName, s string, allowLatest bool) (modelRef, error) {
 func parseModelRefs(flagName string, items []string) ([]modelRef, error) {
 	var refs []modelRef
 	var errs []string
-	seen := map[string]bool{}
+	// Compared parsed: m:1 and m:01 name the same model version.
+	seen := map[modelRef]string{}
 	for _, it := range items {
 		r, err := parseModelRef(flagName, it, true)
 		if err != nil {
 			errs = append(errs, err.Error())
 			continue
 		}
-		if seen[it] {
-			errs = append(errs, fmt.Sprintf("flag %s: %q is given twice", flagName, it))
+		if first, dup := seen[r]; dup {
+			if first == it {
+				errs = append(errs, fmt.Sprintf("flag %s: %q is given twice", flagName, it))
+			} else {
+				errs = append(errs, fmt.Sprintf("flag %s: %q and %q name the same model %s", flagName, first, it, r.label()))
+			}
+			continue
 		}
-		seen[it] = true
+		seen[r] = it
 		refs = append(refs, r)
 	}
 	if len(errs) > 0 {
@@ -123,8 +130,10 @@ func readInputData(flagName, v string, stdin io.Reader) ([]byte, error) {
 
 // checkJSON reports the first syntax problem of data, with its offset.
 func checkJSON(data []byte) error {
-	var v any
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	// A RawMessage checks the syntax without converting numbers: 1e400 is valid JSON
+	// that a float64 cannot hold, and the model, not azml, reads it.
+	var v json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&v); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
@@ -135,8 +144,11 @@ func checkJSON(data []byte) error {
 		}
 		return err
 	}
-	if dec.More() {
-		return fmt.Errorf("offset %d: data after the JSON value", dec.InputOffset())
+	// Only white space may follow the value. dec.More would miss a stray closing
+	// bracket ("{}]"), so ask for the next token: io.EOF is the only good answer.
+	end := dec.InputOffset()
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("offset %d: data after the JSON value", end)
 	}
 	return nil
 }

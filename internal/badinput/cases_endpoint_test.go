@@ -11,8 +11,9 @@ import (
 	"github.com/azureml-go/azureml/webservice"
 )
 
-// endpointCases: AksEndpointDeployConfig (through model.Deploy) and traffic plans
-// (TrafficPlan.Validate and Apply, the checks every version operation runs).
+// endpointCases: AksEndpointDeployConfig (through model.Deploy), the version operations
+// and endpoint update of an AksEndpoint, and traffic plans (TrafficPlan.Validate and
+// Apply, the checks every version operation runs after reading the endpoint).
 func endpointCases(t *testing.T, f *fixture) []badInput {
 	one := webservice.AksDeployConfig{AutoscaleEnabled: to.Ptr(false), NumReplicas: to.Ptr(1)}
 	deploy := func(c endpoint.AksEndpointDeployConfig) func(context.Context) error {
@@ -41,6 +42,22 @@ func endpointCases(t *testing.T, f *fixture) []badInput {
 		return endpoint.VersionTraffic{Name: name, Percentile: pct, IsDefault: true}
 	}
 
+	create := func(version string, o *endpoint.CreateVersionOptions) func(context.Context) error {
+		return func(ctx context.Context) error {
+			_, err := f.ep.CreateVersion(ctx, version, []*model.Model{f.model}, f.ic, o)
+			return err
+		}
+	}
+	fixed := endpoint.VersionSettings{AutoscaleEnabled: to.Ptr(false), NumReplicas: to.Ptr(1)}
+	withCPU := fixed
+	withCPU.CPUCores = to.Ptr(-1.0)
+	updateVersion := func(o endpoint.UpdateVersionOptions) func(context.Context) error {
+		return func(ctx context.Context) error { _, err := f.ep.UpdateVersion(ctx, fixtureVersion, o); return err }
+	}
+	update := func(u endpoint.EndpointUpdate) func(context.Context) error {
+		return func(ctx context.Context) error { _, err := f.ep.Update(ctx, u, nil); return err }
+	}
+
 	return []badInput{
 		{"endpoint without version name", modelVE, "VersionName", "required", deploy(endpoint.AksEndpointDeployConfig{})},
 		{"endpoint version name with capitals", modelVE, "VersionName", "lowercase letters", deploy(endpoint.AksEndpointDeployConfig{VersionName: "Blue"})},
@@ -49,6 +66,29 @@ func endpointCases(t *testing.T, f *fixture) []badInput {
 			AutoscaleEnabled: to.Ptr(false), NumReplicas: to.Ptr(1), BlobfuseEnabled: to.Ptr(true)}})},
 		{"endpoint version settings with CPU limit below request", modelVE, "CPUCoresLimit", "must be >= CPUCores", deploy(endpoint.AksEndpointDeployConfig{VersionName: "blue", AksDeployConfig: webservice.AksDeployConfig{
 			AutoscaleEnabled: to.Ptr(false), NumReplicas: to.Ptr(1), CPUCores: to.Ptr(2.0), CPUCoresLimit: to.Ptr(1.0)}})},
+
+		{"endpoint whose first version is named like it", modelVE, "VersionName", "must differ from the endpoint name", func(ctx context.Context) error {
+			_, err := model.Deploy(ctx, f.ws, "rollout", []*model.Model{f.model}, f.ic,
+				endpoint.AksEndpointDeployConfig{VersionName: "rollout", AksDeployConfig: one}, f.aks, nil)
+			return err
+		}},
+
+		// Version operations and endpoint updates refuse what is invalid whatever the
+		// endpoint holds before reading it.
+		{"create version with a negative CPU request", serviceVE, "CPUCores", "must be > 0", create("green", &endpoint.CreateVersionOptions{VersionSettings: withCPU})},
+		{"create version with a name in capitals", planErr, `"Green"`, "lowercase letters", create("Green", &endpoint.CreateVersionOptions{VersionSettings: fixed})},
+		{"create version at 150 percent", planErr, `"green"`, "must be within 0–100", create("green", &endpoint.CreateVersionOptions{VersionSettings: fixed, TrafficPercentile: to.Ptr(150.0)})},
+		{"create version named like the endpoint", planErr, fixtureEndpoint, "must differ from the endpoint name", create(fixtureEndpoint, &endpoint.CreateVersionOptions{VersionSettings: fixed})},
+		{"create version without models", modelVE, "inferenceConfig", "exactly one model", func(ctx context.Context) error {
+			_, err := f.ep.CreateVersion(ctx, "green", nil, nil, &endpoint.CreateVersionOptions{VersionSettings: fixed})
+			return err
+		}},
+		{"update version to a negative CPU request", serviceVE, "CPUCores", "must be > 0", updateVersion(endpoint.UpdateVersionOptions{VersionSettings: endpoint.VersionSettings{CPUCores: to.Ptr(-1.0)}})},
+		{"update version to a negative percentile", planErr, `"blue"`, "must be within 0–100", updateVersion(endpoint.UpdateVersionOptions{TrafficPercentile: to.Ptr(-5.0)})},
+		{"update version that changes nothing", serviceVE, "UpdateVersionOptions", "no parameters provided", updateVersion(endpoint.UpdateVersionOptions{})},
+		{"endpoint update to key and token auth", serviceVE, "AuthEnabled/TokenAuthEnabled", "cannot both be true", update(endpoint.EndpointUpdate{AuthEnabled: to.Ptr(true), TokenAuthEnabled: to.Ptr(true)})},
+		{"endpoint update that changes nothing", serviceVE, "EndpointUpdate", "no parameters provided", update(endpoint.EndpointUpdate{})},
+		{"endpoint update with an empty property key", serviceVE, "Properties", "keys must not be empty", update(endpoint.EndpointUpdate{Properties: map[string]string{"": "x"}})},
 
 		{"traffic plan with two defaults", planErr, "default version", "exactly one default version is required, found 2", validate(def("blue", 50), def("green", 50))},
 		{"traffic plan without default", planErr, "default version", "exactly one default version is required, found none", validate(v("blue", 50), v("green", 50))},
@@ -66,52 +106,5 @@ func endpointCases(t *testing.T, f *fixture) []badInput {
 		{"traffic change creating an existing version", planErr, `"green"`, "already exists", apply(endpoint.VersionOp{Kind: endpoint.OpCreate, Version: "green"})},
 		{"traffic change deleting the default version", planErr, "default version", "found none", apply(endpoint.VersionOp{Kind: endpoint.OpDelete, Version: "blue"})},
 		{"traffic change pushing the total over 100", planErr, "traffic percentiles total 130", "at most 100 is allowed", apply(endpoint.VersionOp{Kind: endpoint.OpUpdate, Version: "green", TrafficPercentile: to.Ptr(50.0)})},
-	}
-}
-
-// pendingInput is a bad input that is refused, but not yet as the table requires (a
-// request is made first, or the error is not typed). Each one is written up in
-// /work/plan/FINDINGS.md for the package's owner; the test runs it and reports what it
-// does, then skips.
-type pendingInput struct {
-	badInput
-	finding string
-}
-
-// endpointPending: AKS endpoint version operations read the endpoint before refusing
-// input that is invalid whatever the endpoint holds.
-func endpointPending(f *fixture) []pendingInput {
-	create := func(version string, o *endpoint.CreateVersionOptions) func(context.Context) error {
-		return func(ctx context.Context) error {
-			_, err := f.ep.CreateVersion(ctx, version, []*model.Model{f.model}, f.ic, o)
-			return err
-		}
-	}
-	fixed := endpoint.VersionSettings{AutoscaleEnabled: to.Ptr(false), NumReplicas: to.Ptr(1)}
-	withCPU := fixed
-	withCPU.CPUCores = to.Ptr(-1.0)
-	const reads = "endpoint version operations read the endpoint before refusing input that is invalid on its own"
-	return []pendingInput{
-		{badInput{"create version with a negative CPU request", serviceVE, "CPUCores", "must be > 0", create("green", &endpoint.CreateVersionOptions{VersionSettings: withCPU})}, reads},
-		{badInput{"create version with a name in capitals", planErr, `"Green"`, "lowercase letters", create("Green", &endpoint.CreateVersionOptions{VersionSettings: fixed})}, reads},
-		{badInput{"create version at 150 percent", planErr, `"green"`, "must be within 0–100", create("green", &endpoint.CreateVersionOptions{VersionSettings: fixed, TrafficPercentile: to.Ptr(150.0)})}, reads},
-		{badInput{"create version named like the endpoint", planErr, fixtureEndpoint, "must differ from the endpoint name", create(fixtureEndpoint, &endpoint.CreateVersionOptions{VersionSettings: fixed})}, reads},
-		{badInput{"update version to a negative CPU request", serviceVE, "CPUCores", "must be > 0", func(ctx context.Context) error {
-			_, err := f.ep.UpdateVersion(ctx, fixtureVersion, endpoint.UpdateVersionOptions{VersionSettings: endpoint.VersionSettings{CPUCores: to.Ptr(-1.0)}})
-			return err
-		}}, reads},
-		{badInput{"endpoint update to key and token auth", serviceVE, "AuthEnabled/TokenAuthEnabled", "cannot both be true", func(ctx context.Context) error {
-			_, err := f.ep.Update(ctx, endpoint.EndpointUpdate{AuthEnabled: to.Ptr(true), TokenAuthEnabled: to.Ptr(true)}, nil)
-			return err
-		}}, reads},
-		{badInput{"endpoint update that changes nothing", serviceVE, "EndpointUpdate", "no parameters provided", func(ctx context.Context) error {
-			_, err := f.ep.Update(ctx, endpoint.EndpointUpdate{}, nil)
-			return err
-		}}, "an empty endpoint update or version update is an untyped error (errNoUpdate), not a *webservice.ValidationError"},
-		{badInput{"deploy an endpoint whose version is named like it", modelVE, "VersionName", "must differ from the endpoint name", func(ctx context.Context) error {
-			_, err := model.Deploy(ctx, f.ws, "rollout", []*model.Model{f.model}, f.ic,
-				endpoint.AksEndpointDeployConfig{VersionName: "rollout", AksDeployConfig: webservice.AksDeployConfig{AutoscaleEnabled: to.Ptr(false), NumReplicas: to.Ptr(1)}}, f.aks, nil)
-			return err
-		}}, "AksEndpointDeployConfig.Validate cannot see the endpoint name; CreateBody refuses the name only after model.Deploy uploaded the driver and source package"},
 	}
 }

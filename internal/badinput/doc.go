@@ -8,9 +8,5 @@
 // refused input costs no request. Resolving the workspace, registering the model and
 // deploying the service and endpoint that some calls need happen before, once.
 //
-// Inputs that are refused, but only after a request, are listed apart (endpointPending):
-// the test runs them, reports what they do and skips them until their package is fixed
-// (see /work/plan/FINDINGS.md).
-//
 //	go test ./internal/badinput -run TestBadInput -v
 package badinput

@@ -167,15 +167,6 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 	}
 	t.Logf("%d invalid inputs refused before any request", len(table))
 
-	for _, p := range endpointPending(f) {
-		t.Run("pending/"+p.name, func(t *testing.T) {
-			problem := f.refusal(p.badInput)
-			if problem == "" {
-				problem = "now refused as required: move it into the table"
-			}
-			t.Skipf("%s\n%s", p.finding, problem)
-		})
-	}
 }
 
 // refusal runs one case and says what is wrong with the way its input was refused,

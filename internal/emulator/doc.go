@@ -11,7 +11,10 @@
 //
 // Core (this package's core files): the server and its options, the JSON store
 // with optional persistence, the async-operation registry (ARM
-// Azure-AsyncOperation and model-management operations), fault injection, the
-// request log, the ARM workspace GET and discovery. Feature files add routes
-// with registerRoutes from their init functions.
+// Azure-AsyncOperation and model-management operations), fault injection
+// (Fault per request; RefuseConnections for connections refused before any
+// request is written), the request log (with what reached a handler and the
+// response headers, for retry checks), Inventory, the ARM workspace GET and
+// discovery. Feature files add routes with registerRoutes from their init
+// functions.
 package emulator

@@ -94,6 +94,7 @@ func (s *Server) handleEndpointListKeys(w http.ResponseWriter, r *http.Request) 
 		serviceNotFound(w, r.PathValue("name"))
 		return
 	}
+	s.noteIssued(SecretEndpointKey, rec.PrimaryKey, rec.SecondaryKey)
 	writeJSON(w, http.StatusOK, serviceKeysResponse{PrimaryKey: rec.PrimaryKey, SecondaryKey: rec.SecondaryKey})
 }
 

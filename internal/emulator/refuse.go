@@ -9,17 +9,18 @@ import (
 	"time"
 )
 
-// RefuseConnections makes the local workspace refuse connections for d, the
+// RefuseConnections makes the server refuse new TCP connections for d, the
 // one fault a client can be certain left its request unsent: the listener is
-// closed (a connect gets "connection refused") and every idle keep-alive
-// connection is closed, so the next request of any client must dial and is
-// refused. After d the server listens on the same address again and serves as
-// before; Close ends the refusal early.
+// closed (a connect gets "connection refused") and every keep-alive
+// connection is closed as soon as it is idle, so the next request of any
+// client must dial and is refused. After d the server listens on the same
+// address again and serves as before; Close ends the refusal early. While it
+// refuses, another call is an error.
 //
 // A Fault cannot do this: a fault acts on a request the server has read,
 // which the client may already have written in full. Requests in flight when
-// RefuseConnections is called are not affected; their connections are closed
-// when they become idle. Refused connections never reach the request log.
+// RefuseConnections is called are served; their connections are closed when
+// they become idle. Refused connections never reach the request log.
 // A client that reuses a pooled connection in the instant it is closed may see
 // a reset instead of a refusal; give clients a few milliseconds to notice the
 // closed idle connections before the next request.
@@ -30,7 +31,7 @@ func (s *Server) RefuseConnections(d time.Duration) error {
 	if err := s.lst.pause(); err != nil {
 		return err
 	}
-	s.conns.closeIdle()
+	s.conns.refuse(true)
 	s.logf("emulator: refusing connections for %s", d)
 	t := time.NewTimer(d)
 	s.goBackground(func() {
@@ -39,6 +40,7 @@ func (s *Server) RefuseConnections(d time.Duration) error {
 		case <-s.closing:
 			t.Stop()
 		}
+		s.conns.refuse(false)
 		if err := s.lst.resume(); err != nil {
 			s.logf("emulator: listening again after refusing connections: %v", err)
 			return
@@ -149,17 +151,21 @@ func (l *reopenListener) Close() error {
 func (l *reopenListener) Addr() net.Addr { return l.addr }
 
 // connTracker follows the server's connections (http.Server.ConnState) so
-// that idle keep-alive connections can be closed.
+// that, while connections are refused, none is kept alive for another request.
 type connTracker struct {
-	mu    sync.Mutex
-	state map[net.Conn]http.ConnState
+	mu       sync.Mutex
+	state    map[net.Conn]http.ConnState
+	refusing bool
 }
 
 func (t *connTracker) track(c net.Conn, st http.ConnState) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	switch st {
-	case http.StateClosed, http.StateHijacked:
+	switch {
+	case st == http.StateClosed || st == http.StateHijacked:
+		delete(t.state, c)
+	case t.refusing && (st == http.StateIdle || st == http.StateNew):
+		_ = c.Close()
 		delete(t.state, c)
 	default:
 		if t.state == nil {
@@ -169,10 +175,15 @@ func (t *connTracker) track(c net.Conn, st http.ConnState) {
 	}
 }
 
-// closeIdle closes the connections that are not serving a request.
-func (t *connTracker) closeIdle() {
+// refuse switches refusing on or off; on, it closes every connection that is
+// not serving a request now, and the others when they finish.
+func (t *connTracker) refuse(on bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.refusing = on
+	if !on {
+		return
+	}
 	for c, st := range t.state {
 		if st == http.StateIdle || st == http.StateNew {
 			_ = c.Close()

@@ -183,6 +183,9 @@ func FuzzModelListQuery(f *testing.F) {
 		if strings.ContainsAny(rawQuery, "# \t\r\n") {
 			return // not a query string a client can send
 		}
+		if _, err := url.ParseRequestURI(path + "?" + rawQuery); err != nil {
+			return // nor is one with control characters
+		}
 		w := serveFuzz(s, http.MethodGet, path+"?"+rawQuery, auth, nil)
 		if w.Code == http.StatusBadRequest {
 			return

@@ -106,7 +106,8 @@ func TestWaitWhoseEveryPollHangsEndsWithTheCallersContext(t *testing.T) {
 	p, err := NewARM(pl, srv.URL+"/operations/op-1", &Options{Frequency: time.Millisecond, PollTimeout: 50 * time.Millisecond})
 	require.NoError(t, err)
 
-	ctx, cancel := context.WithTimeout(guardCtx(t), 600*time.Millisecond)
+	// 40 poll timeouts' worth: room for a busy machine to send a second poll.
+	ctx, cancel := context.WithTimeout(guardCtx(t), 2*time.Second)
 	defer cancel()
 	_, err = p.Wait(ctx)
 	require.ErrorIs(t, err, context.DeadlineExceeded)

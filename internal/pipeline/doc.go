@@ -47,7 +47,8 @@
 // Wait before a retry: the server's hint first — retry-after-ms, then
 // x-ms-retry-after-ms, then Retry-After (delta-seconds or HTTP-date), the
 // order azcore uses — exactly as asked, never shorter: no retry is sent
-// sooner than the server asked. A hint longer than RetryWaitMax is not
+// sooner than the server asked (a 2xx answer retried because its JSON was cut
+// short counts too, with the hint its headers carried). A hint longer than RetryWaitMax is not
 // shortened either: the pipeline gives up at once and returns that 429/503
 // response (an *azcore.ResponseError whose RawResponse carries the hint), as
 // azcore does. Sleeping for an hour inside a call, or retrying before the

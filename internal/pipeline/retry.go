@@ -54,12 +54,41 @@ func (r *retrier) checkRetry(ctx context.Context, resp *http.Response, err error
 	if retry && err == nil && retryAfter(resp, r.now()) > r.retryWaitMax {
 		return false, nil
 	}
-	if retry && st != nil {
-		if attempts, _ := st.snapshot(); attempts <= r.retryMax {
-			st.addReason(resp, err)
+	willRetry := retry
+	if st != nil {
+		attempts, _ := st.snapshot()
+		willRetry = retry && attempts <= r.retryMax
+	}
+	if willRetry && err != nil {
+		// A truncated answer arrived with its headers: its retry hint counts
+		// like that of a retryable status (Backoff only sees responses).
+		var te *TruncatedResponseError
+		if errors.As(err, &te) {
+			if hint := retryAfter(te.Response, r.now()); hint > r.retryWaitMax {
+				return false, nil
+			} else if hint > 0 {
+				if serr := sleepCtx(ctx, hint); serr != nil {
+					return false, serr
+				}
+			}
 		}
 	}
+	if willRetry && st != nil {
+		st.addReason(resp, err)
+	}
 	return retry, nil
+}
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // shouldRetry applies the status rules and the idempotency gate.

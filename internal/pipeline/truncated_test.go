@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -223,4 +224,44 @@ func TestTruncatedErrorIsNotRetriedAsTransientForTheWrongReasons(t *testing.T) {
 	assert.False(t, shouldRetry(st, nil, err), "written POST")
 	st.idempotent = true
 	assert.True(t, shouldRetry(st, nil, err))
+}
+
+// A truncated answer's retry hint is honoured like a retryable status's: the
+// next attempt comes no sooner than it asked.
+func TestTruncatedJSONRetryHonoursItsHint(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var times []time.Time
+	arrived := func() {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+	}
+	hinted := func(w http.ResponseWriter, r *http.Request) {
+		arrived()
+		w.Header().Set("retry-after-ms", "150")
+		cutJSON(http.StatusOK, wholeBody)(w, r)
+	}
+	second := func(w http.ResponseWriter, r *http.Request) {
+		arrived()
+		okJSON(wholeBody)(w, r)
+	}
+	base, hits := hangingServer(t, hinted, second)
+	pl := newPipeline(t, nil, &Options{RetryWaitMin: time.Millisecond, RetryWaitMax: time.Second})
+	_, err := send(guard(t), pl, http.MethodGet, base+"/x", "")
+	require.NoError(t, err)
+	require.Equal(t, int32(2), hits.Load())
+	mu.Lock()
+	assert.GreaterOrEqual(t, times[1].Sub(times[0]), 150*time.Millisecond)
+	mu.Unlock()
+
+	// A hint above RetryWaitMax is not waited for: the call gives up with the error.
+	long := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		cutJSON(http.StatusOK, wholeBody)(w, r)
+	}
+	base, hits = hangingServer(t, long, okJSON(wholeBody))
+	_, err = send(guard(t), pl, http.MethodGet, base+"/x", "")
+	require.ErrorIs(t, err, ErrTruncatedResponse)
+	assert.Equal(t, int32(1), hits.Load())
 }
