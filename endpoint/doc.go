@@ -35,6 +35,15 @@
 // to wait on. Update (the endpoint's own auth, App Insights, tags,
 // description and properties) checks in the same two steps.
 //
+// The PATCH of a change is never sent twice. When its answer is lost (the
+// connection broke after it was sent, RetryOptions.TryTimeout, truncated
+// JSON), the endpoint is read again: if it names an operation other than the
+// one the read before the change showed, the change took effect and that
+// operation is returned; otherwise the error matches
+// workspace.ErrOutcomeUnknown and says what to check. An operation's
+// ResumeToken lets ResumeOperation continue its wait in another process
+// (the token format is webservice.ResumeDeployment's).
+//
 // # Deploying, scoring and the rest
 //
 // An endpoint is created by model.Deploy with an AksEndpointDeployConfig

@@ -21,6 +21,10 @@ type Operation struct {
 // ID returns the model-management operation id.
 func (o *Operation) ID() string { return operationID(o.location) }
 
+// Endpoint returns the endpoint the operation changes (for an operation from
+// ResumeOperation, the endpoint it read).
+func (o *Operation) Endpoint() *AksEndpoint { return o.ep }
+
 // Change returns the traffic plan before and after the operation, as
 // computed and validated before it was sent. Change().Explain() describes it.
 func (o *Operation) Change() PlanChange { return o.change }

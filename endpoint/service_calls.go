@@ -13,9 +13,16 @@ import (
 // webservice.AksWebservice.WaitForDeployment: nil once it succeeded, a
 // *webservice.DeploymentError with the service's error and logs otherwise.
 // The endpoint is re-read after the wait.
+//
+// The service view is read first, so that the wait follows the newest
+// operation the service reports (one whose answer was lost, or started
+// elsewhere), not an older one this handle remembers.
 func (e *AksEndpoint) WaitForDeployment(ctx context.Context, opts *webservice.WaitOptions) error {
 	svc, err := e.Service(ctx)
 	if err != nil {
+		return err
+	}
+	if err := svc.Refresh(ctx); err != nil {
 		return err
 	}
 	err = svc.WaitForDeployment(ctx, opts)

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 
 	"github.com/azureml-go/azureml/model"
 	"github.com/azureml-go/azureml/webservice"
+	"github.com/azureml-go/azureml/workspace"
 )
 
 // CreateVersionOptions are the settings of a new version (azureml-core
@@ -221,12 +223,35 @@ func (e *AksEndpoint) PlanVersionChange(ctx context.Context, ops ...VersionOp) (
 }
 
 // send sends a patch and returns its operation.
+//
+// The PATCH is never sent twice. When its answer is lost (an error matching
+// workspace.ErrOutcomeUnknown: the connection broke after it was sent,
+// TryTimeout, truncated JSON), send reads the endpoint again: if it now names
+// an operation other than the one the read before the change showed, the
+// change took effect and that operation is returned; otherwise the error
+// still matches workspace.ErrOutcomeUnknown and says what to check.
 func (e *AksEndpoint) send(ctx context.Context, patch []patchOp, skipPreflight bool, change PlanChange) (*Operation, error) {
+	before := e.get().OperationID // read by the caller's Refresh
 	loc, err := e.sendPatch(ctx, patch, skipPreflight)
+	if errors.Is(err, workspace.ErrOutcomeUnknown) {
+		loc, err = e.startedOperation(ctx, before, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &Operation{ep: e, location: loc, change: change}, nil
+}
+
+// startedOperation handles a PATCH whose answer was lost (see send).
+func (e *AksEndpoint) startedOperation(ctx context.Context, before string, lost error) (string, error) {
+	const check = "read the endpoint (Refresh) and check its versions and traffic plan before repeating the change"
+	if err := e.Refresh(ctx); err != nil {
+		return "", fmt.Errorf("endpoint: the answer to the change of endpoint %s was lost, and reading the endpoint failed too (%v): %s: %w", e.name, err, check, lost)
+	}
+	if after := e.get().OperationID; after != "" && after != before {
+		return e.ws.MMSURL("/operations/" + url.PathEscape(after)), nil
+	}
+	return "", fmt.Errorf("endpoint: the answer to the change of endpoint %s was lost, and the endpoint shows no new operation (yet): the change did not take effect, or the service is still working on it; %s: %w", e.name, check, lost)
 }
 
 // otherVersions lists the versions other than version, sorted by name: the

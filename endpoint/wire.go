@@ -25,6 +25,8 @@ type endpointWire struct {
 	ScoringURI         *string                `json:"scoringUri"`
 	SwaggerURI         *string                `json:"swaggerUri"`
 	Versions           map[string]versionWire `json:"versions"`
+	// OperationID is the endpoint's last create or update operation.
+	OperationID string `json:"operationId"`
 }
 
 // versionWire is one version object: an AKS service body with isDefault,

@@ -130,6 +130,9 @@ func (a *app) fail(err error) int { return a.failVerbose(err, false) }
 // failVerbose prints err (in full with verbose) and returns its exit code.
 func (a *app) failVerbose(err error, verbose bool) int {
 	err = describeInterrupt(err)
+	if isOutcomeUnknown(err) {
+		fmt.Fprintf(a.stderr, "azml: %s\n", outcomeUnknownNote)
+	}
 	fmt.Fprintf(a.stderr, "azml: %s\n", describe(err, verbose))
 	return exitCode(err)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/azureml-go/azureml/compute"
 	"github.com/azureml-go/azureml/internal/emulator"
+	"github.com/azureml-go/azureml/workspace"
 )
 
 // runApp runs azml in-process with no environment.
@@ -376,3 +379,24 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// A change whose outcome is unknown gets its own note (check before repeating) and
+// keeps exit code 1; other failures do not get the note.
+func TestOutcomeUnknownIsItsOwnCase(t *testing.T) {
+	var errb strings.Builder
+	a := newApp(strings.NewReader(""), io.Discard, &errb, func(string) string { return "" }, false)
+	lost := fmt.Errorf("endpoint: the answer to the change of endpoint ep was lost: %w", workspace.ErrOutcomeUnknown)
+	if code := a.fail(lost); code != exitFailure {
+		t.Errorf("exit code %d, want %d", code, exitFailure)
+	}
+	got := errb.String()
+	for _, want := range []string{"azml: outcome unknown:", "did not send it again", "Check the resource", "azml: endpoint: the answer to the change of endpoint ep was lost"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, got)
+		}
+	}
+	errb.Reset()
+	if code := a.fail(errors.New("plain failure")); code != exitFailure || strings.Contains(errb.String(), "outcome unknown") {
+		t.Errorf("plain failure: exit %d, stderr %q", code, errb.String())
+	}
+}

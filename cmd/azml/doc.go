@@ -18,7 +18,10 @@
 // Results go to stdout as JSON (-o json, the default) or a table (-o table); progress
 // goes to stderr (a spinner on a terminal, plain lines otherwise). Exit codes: 0 success,
 // 1 a service or operation failure, 2 bad input — which is refused before any request,
-// naming the flag or file, the field and the rule.
+// naming the flag or file, the field and the rule. A create or change whose answer was
+// lost and whose effect the SDK could not read back (workspace.ErrOutcomeUnknown) exits 1
+// after an "outcome unknown" line that says to check the resource before repeating it;
+// azml never sends such a request again by itself.
 //
 // azml uses only the public API of the SDK, plus internal/backend, the workspace
 // resolution every tool of this repository shares. Run 'azml --help' for every command.

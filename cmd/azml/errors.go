@@ -74,6 +74,16 @@ func isBadInput(err error) bool {
 	return isServiceBadInput(err) || isEndpointBadInput(err)
 }
 
+// outcomeUnknownNote is printed before the error of a create or change whose answer was
+// lost and that the SDK could not prove either way (workspace.ErrOutcomeUnknown). The exit
+// code stays 1; the note tells the user not to repeat the command blindly.
+const outcomeUnknownNote = "outcome unknown: the request reached the service but its answer was lost, " +
+	"and reading the resource back did not show whether it took effect; azml did not send it again. " +
+	"Check the resource (its 'show' command, e.g. 'azml endpoint show -n NAME') before repeating the command."
+
+// isOutcomeUnknown reports whether err is a create or change whose outcome is unknown.
+func isOutcomeUnknown(err error) bool { return errors.Is(err, workspace.ErrOutcomeUnknown) }
+
 // describeInterrupt turns a cancelled context into a message that says what happened
 // to the operation.
 func describeInterrupt(err error) error {

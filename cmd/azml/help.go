@@ -28,7 +28,8 @@ found from --path upwards; with no subscription anywhere, an embedded local work
 
 Output goes to stdout as JSON (-o json, the default) or a table (-o table); progress goes
 to stderr. Exit codes: 0 success, 1 service or operation failure, 2 bad input (nothing
-was sent).
+was sent). A create or change whose answer was lost, and whose effect azml could not read
+back, fails with exit 1 and "outcome unknown": check the resource before repeating it.
 
 Run 'azml <group> --help' or 'azml <group> <command> --help' for details.
 `, envSubscription, envResourceGroup, envWorkspaceName, envLocalDataDir)

@@ -278,6 +278,10 @@ func (s *Server) Close() error {
 	close(s.closing)
 	s.closeMu.Unlock()
 
+	// Close connections that are not serving a request, including ones a client
+	// dialled but never used (http.Server.Shutdown would wait up to 5 s for those);
+	// the others close when their request ends.
+	s.conns.refuse(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	err := s.http.Shutdown(ctx)
 	cancel()

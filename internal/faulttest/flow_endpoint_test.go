@@ -42,20 +42,8 @@ func endpointFlow(e *env) {
 		}
 		if ep.State() == webservice.StateTransitioning || applied() {
 			e.t.Logf("the change was applied after all: waiting for the endpoint")
-			// ep.WaitForDeployment would wait for the last operation this
-			// handle started (see FINDINGS.md); the service view, read
-			// again, waits for the one the endpoint reports.
-			svc, err := ep.Service(ctx)
-			if err == nil {
-				err = svc.Refresh(ctx)
-			}
-			if err == nil {
-				err = svc.WaitForDeployment(ctx, fastWait)
-			}
-			if err != nil {
-				return err
-			}
-			return ep.Refresh(ctx)
+			// WaitForDeployment follows the operation the endpoint reports.
+			return ep.WaitForDeployment(ctx, fastWait)
 		}
 		e.t.Logf("the change was not applied: making it again")
 		return again(ctx)

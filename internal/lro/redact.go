@@ -14,8 +14,11 @@ const redacted = "REDACTED"
 // free text, for example in a service error message that quotes a blob URL.
 var secretParam = regexp.MustCompile(`(?i)\b(sig|signature|\w*token|password|secret|api[-_]?key)=([^&\s"'<>]+)`)
 
-// bearerToken matches an Authorization value quoted in free text.
-var bearerToken = regexp.MustCompile(`(?i)\bbearer\s+[A-Za-z0-9\-._~+/]+=*`)
+// bearerToken matches an Authorization value quoted in free text. '=' is
+// part of the value anywhere (not only as token68 padding) so that a value
+// redactText already rewrote ("sig=REDACTED") is replaced whole and a second
+// pass changes nothing.
+var bearerToken = regexp.MustCompile(`(?i)\bbearer\s+[A-Za-z0-9\-._~+/=]+`)
 
 // redactText removes secrets that look like SAS signatures or bearer tokens.
 func redactText(s string) string {
