@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/h2non/gock.v1"
 
+	"github.com/azureml-go/azureml/internal/wiretest"
 	"github.com/azureml-go/azureml/workspace"
 )
 
@@ -82,18 +83,10 @@ func newWire(t *testing.T) (*workspace.Workspace, *wire) {
 		gock.Observe(nil)
 		gock.Off()
 	})
-	gock.New(armHost).Get(wsScope).MatchParam("api-version", workspace.APIVersion).Reply(200).
-		JSON(map[string]any{"id": wsScope, "name": "ws", "location": "eastus",
-			"properties": map[string]any{"workspaceId": "guid", "discoveryUrl": discHost + "/discovery"}})
-	gock.New(discHost).Get("/discovery").Reply(200).
-		JSON(map[string]any{"api": "https://api.test", "modelmanagement": mmsHost, "history": histHost, "experimentation": "https://exp.test"})
-	client := &http.Client{Transport: &http.Transport{}}
-	gock.InterceptClient(client)
-	ws, err := workspace.Get(context.Background(), wireSub, "rg", "ws", wireCred{}, &workspace.Options{
-		ARMEndpoint: armHost, HTTPClient: client, Retry: workspace.RetryOptions{MaxRetries: -1},
+	ws := wiretest.Connect(t, wiretest.Workspace{
+		SubscriptionID: wireSub, ARMHost: armHost, DiscoveryHost: discHost, Credential: wireCred{},
+		Hosts: map[string]any{"api": "https://api.test", "modelmanagement": mmsHost, "history": histHost, "experimentation": "https://exp.test"},
 	})
-	require.NoError(t, err)
-	require.True(t, gock.IsDone())
 	rec := &wire{}
 	gock.Observe(func(req *http.Request, _ gock.Mock) {
 		var body []byte

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/h2non/gock.v1"
 
+	"github.com/azureml-go/azureml/internal/wiretest"
 	"github.com/azureml-go/azureml/workspace"
 )
 
@@ -80,18 +81,10 @@ func newWireWorkspace(t *testing.T) (*workspace.Workspace, *wRecorder) {
 		gock.Observe(nil)
 		gock.Off()
 	})
-	gock.New(wArmHost).Get(wScope).Reply(200).
-		JSON(map[string]any{"id": wScope, "name": "ws", "location": "eastus",
-			"properties": map[string]any{"workspaceId": "guid", "discoveryUrl": wDiscHost + "/discovery"}})
-	gock.New(wDiscHost).Get("/discovery").Reply(200).
-		JSON(map[string]any{"api": "https://api.test", "modelmanagement": wMMSHost, "history": "https://history.test", "experimentation": "https://exp.test"})
-	client := &http.Client{Transport: &http.Transport{}}
-	gock.InterceptClient(client)
-	ws, err := workspace.Get(context.Background(), wSub, "rg", "ws", wCred{}, &workspace.Options{
-		ARMEndpoint: wArmHost, HTTPClient: client, Retry: workspace.RetryOptions{MaxRetries: -1},
+	ws := wiretest.Connect(t, wiretest.Workspace{
+		SubscriptionID: wSub, ARMHost: wArmHost, DiscoveryHost: wDiscHost, Credential: wCred{},
+		Hosts: map[string]any{"api": "https://api.test", "modelmanagement": wMMSHost, "history": "https://history.test", "experimentation": "https://exp.test"},
 	})
-	require.NoError(t, err)
-	require.True(t, gock.IsDone())
 	rec := &wRecorder{}
 	gock.Observe(func(req *http.Request, _ gock.Mock) {
 		var body []byte

@@ -6,15 +6,16 @@ import (
 	"time"
 
 	"github.com/azureml-go/azureml/compute"
+	"github.com/azureml-go/azureml/internal/testcerts"
 )
 
 // computeCases: ProvisioningConfiguration (compute.Create), AttachConfiguration
 // (compute.Attach) and UpdateConfiguration (AksCompute.Update), and compute names.
 func computeCases(t *testing.T, f *fixture) []badInput {
 	now := time.Now()
-	cert, key := selfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(365*24*time.Hour))
-	_, otherKey := selfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(365*24*time.Hour))
-	oldCert, oldKey := selfSigned(t, "scoring.contoso.com", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	cert, key := testcerts.SelfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	_, otherKey := testcerts.SelfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	oldCert, oldKey := testcerts.SelfSigned(t, "scoring.contoso.com", now.Add(-48*time.Hour), now.Add(-24*time.Hour))
 	certFile := f.file(t, "cert.pem", string(cert))
 	custom := func(cname string) compute.CustomCert {
 		return compute.CustomCert{CNAME: cname, CertPEM: cert, KeyPEM: key}

@@ -101,16 +101,8 @@ func (s *Server) handleEndpointListKeys(w http.ResponseWriter, r *http.Request) 
 // handleEndpointRegenerateKeys is POST {MMS}/services/{endpoint}/regenerateKeys.
 func (s *Server) handleEndpointRegenerateKeys(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	var req regenerateKeysRequest
-	if !decodeMMS(w, r, &req) {
-		return
-	}
-	if req.KeyType != "Primary" && req.KeyType != "Secondary" {
-		writeMMSError(w, http.StatusBadRequest, "BadArgument", fmt.Sprintf("keyType must be Primary or Secondary, got %q", req.KeyType))
-		return
-	}
-	if req.KeyValue != nil && strings.TrimSpace(*req.KeyValue) == "" {
-		writeMMSError(w, http.StatusBadRequest, "BadArgument", "keyValue must not be empty; send null to generate a key")
+	req, ok := decodeRegenerateKeys(w, r)
+	if !ok {
 		return
 	}
 	status, gen := http.StatusAccepted, 0

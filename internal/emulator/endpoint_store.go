@@ -22,9 +22,7 @@ const kindEndpoint = "endpoint"
 type endpointManager struct {
 	s *Server
 
-	mu    sync.Mutex
-	live  map[string]*liveService
-	start map[string]*sync.Mutex
+	liveRuntimes // by liveKey(endpoint, version)
 }
 
 var endpointManagers sync.Map // *Server -> *endpointManager
@@ -38,7 +36,7 @@ func endpointsOf(s *Server) *endpointManager {
 
 func init() {
 	registerRoutes(func(s *Server, mux *http.ServeMux) {
-		m := &endpointManager{s: s, live: map[string]*liveService{}, start: map[string]*sync.Mutex{}}
+		m := &endpointManager{s: s, liveRuntimes: newLiveRuntimes()}
 		endpointManagers.Store(s, m)
 		m.repair()
 		s.onClose(m.close)
@@ -215,46 +213,27 @@ func (m *endpointManager) isLive(endpoint, version string) bool {
 // recorded deployment when it has none (after a restart of the local
 // workspace). nil when the version cannot serve.
 func (m *endpointManager) running(ctx context.Context, endpoint, version string) *runtime.Service {
-	k := liveKey(endpoint, version)
-	m.mu.Lock()
-	if l := m.live[k]; l != nil {
-		m.mu.Unlock()
-		return l.rt
-	}
-	lock := m.start[k]
-	if lock == nil {
-		lock = &sync.Mutex{}
-		m.start[k] = lock
-	}
-	m.mu.Unlock()
-
-	lock.Lock()
-	defer lock.Unlock()
-	m.mu.Lock()
-	if l := m.live[k]; l != nil {
-		m.mu.Unlock()
-		return l.rt
-	}
-	m.mu.Unlock()
-	var rec endpointRecord
-	if !m.s.store.Get(kindEndpoint, endpoint, &rec) {
-		return nil
-	}
-	v := rec.Versions[version]
-	if v == nil || v.Deployed == nil || v.State != serviceHealthy {
-		return nil
-	}
-	sm := servicesOf(m.s)
-	if sm == nil {
-		return nil
-	}
-	rt, err := sm.startRuntime(ctx, versionServiceRecord(&rec, version, v), v.Deployed)
-	if err != nil {
-		m.s.logf("emulator: endpoint %s version %s: restart failed: %v", endpoint, version, err)
-		return nil
-	}
-	m.swap(endpoint, version, v.Deployed.Generation, rt)
-	return rt
+	return m.runningOr(liveKey(endpoint, version), func() *runtime.Service {
+		var rec endpointRecord
+		if !m.s.store.Get(kindEndpoint, endpoint, &rec) {
+			return nil
+		}
+		v := rec.Versions[version]
+		if v == nil || v.Deployed == nil || v.State != serviceHealthy {
+			return nil
+		}
+		sm := servicesOf(m.s)
+		if sm == nil {
+			return nil
+		}
+		rt, err := sm.startRuntime(ctx, versionServiceRecord(&rec, version, v), v.Deployed)
+		if err != nil {
+			m.s.logf("emulator: endpoint %s version %s: restart failed: %v", endpoint, version, err)
+			return nil
+		}
+		m.swap(endpoint, version, v.Deployed.Generation, rt)
+		return rt
+	})
 }
 
 // versionServiceRecord presents a version as a web-service record, so that

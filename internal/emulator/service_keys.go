@@ -30,16 +30,8 @@ func (s *Server) handleServiceListKeys(w http.ResponseWriter, r *http.Request) {
 // 202 + Operation-Location; the operation replaces one key.
 func (s *Server) handleServiceRegenerateKeys(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	var req regenerateKeysRequest
-	if !decodeMMS(w, r, &req) {
-		return
-	}
-	if req.KeyType != "Primary" && req.KeyType != "Secondary" {
-		writeMMSError(w, http.StatusBadRequest, "BadArgument", fmt.Sprintf("keyType must be Primary or Secondary, got %q", req.KeyType))
-		return
-	}
-	if req.KeyValue != nil && strings.TrimSpace(*req.KeyValue) == "" {
-		writeMMSError(w, http.StatusBadRequest, "BadArgument", "keyValue must not be empty; send null to generate a key")
+	req, ok := decodeRegenerateKeys(w, r)
+	if !ok {
 		return
 	}
 	status, msg, gen := http.StatusAccepted, "", 0
@@ -155,4 +147,22 @@ func (m *serviceManager) verifyToken(rec *serviceRecord, token string, now time.
 	}
 	exp, err := strconv.ParseInt(parts[1], 10, 64)
 	return err == nil && parts[0] == rec.Incarnation && now.Unix() < exp
+}
+
+// decodeRegenerateKeys reads a regenerateKeys body strictly and checks it; on a bad
+// body it writes the 400 and reports false.
+func decodeRegenerateKeys(w http.ResponseWriter, r *http.Request) (regenerateKeysRequest, bool) {
+	var req regenerateKeysRequest
+	if !decodeMMS(w, r, &req) {
+		return req, false
+	}
+	if req.KeyType != "Primary" && req.KeyType != "Secondary" {
+		writeMMSError(w, http.StatusBadRequest, "BadArgument", fmt.Sprintf("keyType must be Primary or Secondary, got %q", req.KeyType))
+		return req, false
+	}
+	if req.KeyValue != nil && strings.TrimSpace(*req.KeyValue) == "" {
+		writeMMSError(w, http.StatusBadRequest, "BadArgument", "keyValue must not be empty; send null to generate a key")
+		return req, false
+	}
+	return req, true
 }

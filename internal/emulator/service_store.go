@@ -81,9 +81,7 @@ type serviceManager struct {
 	tokenTTL time.Duration
 	tokenKey []byte
 
-	mu    sync.Mutex
-	live  map[string]*liveService
-	start map[string]*sync.Mutex // serialises lazy starts per service
+	liveRuntimes // by service name
 }
 
 // liveService is a running generation.
@@ -127,7 +125,7 @@ func init() {
 }
 
 func newServiceManager(s *Server) *serviceManager {
-	m := &serviceManager{s: s, tokenTTL: time.Hour, live: map[string]*liveService{}, start: map[string]*sync.Mutex{}}
+	m := &serviceManager{s: s, tokenTTL: time.Hour, liveRuntimes: newLiveRuntimes()}
 	if s.opts.DataDir != "" {
 		m.root = filepath.Join(s.opts.DataDir, "services")
 	} else if dir, err := os.MkdirTemp("", "azureml-emulator-services-"); err == nil {
@@ -235,37 +233,19 @@ func (m *serviceManager) stop(name string) {
 // if the service is healthy but has no processes (after a restart of the
 // local workspace). It returns nil when the service cannot serve.
 func (m *serviceManager) running(ctx context.Context, name string) *runtime.Service {
-	m.mu.Lock()
-	if l := m.live[name]; l != nil {
-		m.mu.Unlock()
-		return l.rt
-	}
-	lock := m.start[name]
-	if lock == nil {
-		lock = &sync.Mutex{}
-		m.start[name] = lock
-	}
-	m.mu.Unlock()
-
-	lock.Lock()
-	defer lock.Unlock()
-	m.mu.Lock()
-	if l := m.live[name]; l != nil {
-		m.mu.Unlock()
-		return l.rt
-	}
-	m.mu.Unlock()
-	var rec serviceRecord
-	if !m.s.store.Get(kindService, name, &rec) || rec.Deployed == nil || rec.State != serviceHealthy {
-		return nil
-	}
-	rt, err := m.startRuntime(ctx, &rec, rec.Deployed)
-	if err != nil {
-		m.s.logf("emulator: service %s: restart failed: %v", name, err)
-		return nil
-	}
-	m.swap(name, rec.Deployed.Generation, rt)
-	return rt
+	return m.runningOr(name, func() *runtime.Service {
+		var rec serviceRecord
+		if !m.s.store.Get(kindService, name, &rec) || rec.Deployed == nil || rec.State != serviceHealthy {
+			return nil
+		}
+		rt, err := m.startRuntime(ctx, &rec, rec.Deployed)
+		if err != nil {
+			m.s.logf("emulator: service %s: restart failed: %v", name, err)
+			return nil
+		}
+		m.swap(name, rec.Deployed.Generation, rt)
+		return rt
+	})
 }
 
 // startRuntime starts the replicas of a deployment.

@@ -19,6 +19,7 @@ import (
 	"github.com/azureml-go/azureml/compute"
 	"github.com/azureml-go/azureml/endpoint"
 	"github.com/azureml-go/azureml/internal/emulator"
+	"github.com/azureml-go/azureml/internal/testcerts"
 	"github.com/azureml-go/azureml/model"
 	"github.com/azureml-go/azureml/webservice"
 	"github.com/azureml-go/azureml/workspace"
@@ -80,7 +81,7 @@ func TestSDKFlowLeaksNoSecret(t *testing.T) {
 		chosen[kind] = randomSecret(kind)
 	}
 	now := time.Now()
-	certPEM, keyPEM := selfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(90*24*time.Hour))
+	certPEM, keyPEM := testcerts.SelfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(90*24*time.Hour))
 
 	srv, err := emulator.New(emulator.Options{RetryAfter: 20 * time.Millisecond})
 	require.NoError(t, err)

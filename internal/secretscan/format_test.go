@@ -15,6 +15,7 @@ import (
 	"github.com/azureml-go/azureml/auth"
 	"github.com/azureml-go/azureml/compute"
 	"github.com/azureml-go/azureml/endpoint"
+	"github.com/azureml-go/azureml/internal/testcerts"
 	"github.com/azureml-go/azureml/model"
 	"github.com/azureml-go/azureml/webservice"
 )
@@ -31,8 +32,8 @@ func TestSecretTypesNeverPrint(t *testing.T) {
 	arm := randomSecret("ARM bearer token")
 	clientSecret := randomSecret("client secret")
 	now := time.Now()
-	certPEM, keyPEM := selfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(90*24*time.Hour))
-	_, otherKeyPEM := selfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(90*24*time.Hour))
+	certPEM, keyPEM := testcerts.SelfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(90*24*time.Hour))
+	_, otherKeyPEM := testcerts.SelfSigned(t, "scoring.contoso.com", now.Add(-time.Hour), now.Add(90*24*time.Hour))
 	pemKey := pemSecrets("TLS private key", keyPEM)
 	otherPEMKey := pemSecrets("TLS private key", otherKeyPEM)
 

@@ -1,4 +1,5 @@
-package badinput
+// Package testcerts makes self-signed TLS certificates for tests.
+package testcerts
 
 import (
 	"crypto/ecdsa"
@@ -14,9 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// selfSigned returns a PEM certificate for dnsName valid from notBefore to notAfter, and
+// SelfSigned returns a PEM certificate for dnsName valid from notBefore to notAfter, and
 // its PEM (EC) private key.
-func selfSigned(t *testing.T, dnsName string, notBefore, notAfter time.Time) (certPEM, keyPEM []byte) {
+func SelfSigned(t testing.TB, dnsName string, notBefore, notAfter time.Time) (certPEM, keyPEM []byte) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
